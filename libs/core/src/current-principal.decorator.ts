@@ -1,0 +1,16 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { GatehouseRequest } from './gatehouse-request.interface.js';
+import type { Principal } from './principal.interface.js';
+
+/**
+ * Injects the authenticated `Principal` (or one of its fields) into a handler parameter.
+ *
+ * @example me(@CurrentPrincipal() principal: Principal) {}
+ * @example list(@CurrentPrincipal('subject') userId: string) {}
+ */
+export const CurrentPrincipal = createParamDecorator(
+  (field: keyof Principal | undefined, context: ExecutionContext): unknown => {
+    const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+    return field && principal ? principal[field] : principal;
+  },
+);

@@ -1,0 +1,22 @@
+import type { Principal } from './principal.interface.js';
+
+/**
+ * The part of an HTTP request the libraries read: the same on Express and Fastify.
+ * Header names are lower case, as Node delivers them.
+ */
+export interface GatehouseRequest {
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  url: string;
+  ip?: string;
+  /** Set by the guard once a credential has been verified. */
+  principal?: Principal;
+  /** Mirrors `principal`, for code written against passport's `req.user`. */
+  user?: unknown;
+}
+
+/** Reads one header as a single string; a repeated header yields undefined (ambiguous input). */
+export function readHeader(request: GatehouseRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,39 @@
+import { GATEHOUSE_ERRORS, type GatehouseErrorCode } from './gatehouse-error-codes.js';
+
+/** Details an error may carry to the HTTP edge; none of them is ever a secret. */
+export interface GatehouseErrorDetails {
+  /** The scope(s) that were required, for `insufficient_scope`. */
+  scope?: string;
+  /** Seconds until the client may retry, for `rate_limited`. */
+  retryAfter?: number;
+  /** The mechanism that refused the credential (`jwt`, `session`, `api-key`, …): picks the challenge. */
+  mechanism?: string;
+  /** A fixed, non-secret explanation that replaces the default message. */
+  message?: string;
+  /** Extra response headers (e.g. RateLimit headers). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one error class the libraries throw. Its `code` is stable; HTTP status and body are derived
+ * from it in one place (`GatehouseExceptionFilter`).
+ *
+ * @example throw new GatehouseError('token_expired', { mechanism: 'jwt' });
+ */
+export class GatehouseError extends Error {
+  override readonly name = 'GatehouseError';
+  readonly status: number;
+
+  constructor(
+    readonly code: GatehouseErrorCode,
+    readonly details: GatehouseErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(details.message ?? GATEHOUSE_ERRORS[code].message, options);
+    this.status = GATEHOUSE_ERRORS[code].status;
+  }
+}
+
+export function isGatehouseError(value: unknown): value is GatehouseError {
+  return value instanceof GatehouseError;
+}

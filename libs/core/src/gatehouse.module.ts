@@ -1,0 +1,94 @@
+import { Inject, Module, Optional, type OnModuleDestroy, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { GatehouseCache } from './cache.interface.js';
+import { Clock, SystemClock } from './clock.js';
+import { GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS } from './gatehouse.constants.js';
+import { GatehouseExceptionFilter } from './gatehouse-exception.filter.js';
+import { GatehouseGuard } from './gatehouse.guard.js';
+import { GatehouseConfigurableModule, GATEHOUSE_MODULE_OPTIONS } from './gatehouse.module-definition.js';
+import { resolveGatehouseOptions, type GatehouseModuleOptions, type ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
+import { MechanismRegistry } from './mechanism-registry.js';
+import { MemoryCache } from './memory.cache.js';
+import { MemoryRevocationStore } from './memory-revocation.store.js';
+import { RedisBus } from './redis.bus.js';
+import { RedisCache } from './redis.cache.js';
+import { RedisRevocationStore } from './redis-revocation.store.js';
+import { RevocationStore } from './revocation-store.interface.js';
+import { RoutePolicies } from './route-policy.js';
+import { ScopesGuard } from './scopes.guard.js';
+import { SecurityEvents } from './security-events.js';
+
+const providers: Provider[] = [
+  {
+    provide: GATEHOUSE_OPTIONS,
+    inject: [GATEHOUSE_MODULE_OPTIONS],
+    useFactory: (options: GatehouseModuleOptions) => resolveGatehouseOptions(options),
+  },
+  {
+    provide: Clock,
+    inject: [GATEHOUSE_MODULE_OPTIONS],
+    useFactory: (options: GatehouseModuleOptions) => options.clock ?? new SystemClock(),
+  },
+  {
+    provide: GATEHOUSE_REDIS_BUS,
+    inject: [GATEHOUSE_OPTIONS],
+    useFactory: async (options: ResolvedGatehouseOptions) => {
+      if (!options.redisUrl) return null;
+      const bus = new RedisBus(options.redisUrl, options.redisKeyPrefix);
+      await bus.connect();
+      return bus;
+    },
+  },
+  {
+    provide: GatehouseCache,
+    inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS],
+    useFactory: (raw: GatehouseModuleOptions, options: ResolvedGatehouseOptions, bus: RedisBus | null) =>
+      raw.cache ?? (bus ? new RedisCache(bus, options.cacheMaxEntries) : new MemoryCache(options.cacheMaxEntries)),
+  },
+  {
+    provide: RevocationStore,
+    inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS],
+    useFactory: async (raw: GatehouseModuleOptions, options: ResolvedGatehouseOptions, bus: RedisBus | null) => {
+      if (raw.revocations) return raw.revocations;
+      if (!bus) return new MemoryRevocationStore(options.revocationMaxEntries);
+      const store = new RedisRevocationStore(bus, options.revocationMaxEntries);
+      await store.load();
+      return store;
+    },
+  },
+  MechanismRegistry,
+  SecurityEvents,
+  {
+    provide: RoutePolicies,
+    inject: [Reflector, GATEHOUSE_OPTIONS],
+    useFactory: (reflector: Reflector, options: ResolvedGatehouseOptions) =>
+      new RoutePolicies(reflector, { mechanisms: options.defaultMechanisms, strategies: options.strategies }),
+  },
+  GatehouseGuard,
+  ScopesGuard,
+  // Global guards run in this order: authenticate first, then check scopes.
+  { provide: APP_GUARD, useExisting: GatehouseGuard },
+  { provide: APP_GUARD, useExisting: ScopesGuard },
+  { provide: APP_FILTER, useClass: GatehouseExceptionFilter },
+];
+
+/**
+ * Registers the global guard, the scope check, the error mapping and the cache, revocation and
+ * clock ports. Import it once, then the mechanism libraries (`TokensModule`, `SessionsModule`,
+ * `ApiKeysModule`).
+ *
+ * @example GatehouseModule.forRoot({ redisUrl: process.env.REDIS_URL })
+ */
+@Module({
+  providers,
+  exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, GATEHOUSE_REDIS_BUS],
+})
+export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleDestroy {
+  constructor(@Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null) {
+    super();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.bus?.close();
+  }
+}

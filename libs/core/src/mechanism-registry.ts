@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import type { CredentialMechanism } from './credential-mechanism.interface.js';
+
+/** The built-in mechanisms known to the guard. Libraries register theirs when their module starts. */
+@Injectable()
+export class MechanismRegistry {
+  private readonly mechanisms = new Map<string, CredentialMechanism>();
+
+  register(mechanism: CredentialMechanism): void {
+    if (this.mechanisms.has(mechanism.name)) {
+      throw new TypeError(`A credential mechanism named "${mechanism.name}" is already registered`);
+    }
+    this.mechanisms.set(mechanism.name, mechanism);
+  }
+
+  get(name: string): CredentialMechanism | undefined {
+    return this.mechanisms.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.mechanisms.has(name);
+  }
+
+  all(): CredentialMechanism[] {
+    return [...this.mechanisms.values()];
+  }
+}
