@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Account } from './account.entity.js';
+import { AccountsController } from './accounts.controller.js';
+import { AccountsService } from './accounts.service.js';
+import { PasswordHasher } from './password-hasher.js';
+
+/** Accounts are global so every feature module can verify credentials. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Account])],
+  controllers: [AccountsController],
+  providers: [AccountsService, PasswordHasher],
+  exports: [AccountsService],
+})
+export class AccountsModule {}

@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
+import { GatehouseModule, HttpErrorFilter, type Clock } from '@gatehouse/core';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { DEMO_CONFIG, type DemoConfig } from './config/demo.config.js';
+import { databaseOptions } from './database/database.options.js';
+import { HealthController } from './health/health.controller.js';
+import { InfoController } from './info/info.controller.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+
+/** What the demo app is built from: its configuration, and for tests a clock and a log sink. */
+export interface DemoModuleOptions {
+  config: DemoConfig;
+  clock?: Clock;
+  logStream?: DestinationStream;
+}
+
+/** The demo orders service, wiring every gatehouse library together. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, clock, logStream }: DemoModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggingModule.forRoot(config.logLevel, logStream),
+        EventEmitterModule.forRoot({ wildcard: true, delimiter: '.' }),
+        ScheduleModule.forRoot(),
+        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.dataDir), autoLoadEntities: true }),
+        GatehouseModule.forRoot({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, ...(clock ? { clock } : {}) }),
+        RateLimitsModule.forRoot(config),
+        AccountsModule,
+        OrdersModule,
+      ],
+      controllers: [InfoController, HealthController],
+      providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      exports: [DEMO_CONFIG],
+    };
+  }
+}

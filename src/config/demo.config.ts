@@ -1,0 +1,92 @@
+import { join, resolve } from 'node:path';
+
+export type HttpAdapterName = 'express' | 'fastify';
+
+/** A rate limit: at most `limit` requests per `ttlSeconds`. */
+export interface RateLimit {
+  limit: number;
+  ttlSeconds: number;
+}
+
+/** Everything the demo reads from its environment, parsed and checked once at start. */
+export interface DemoConfig {
+  /** `PORT`, default 3000. */
+  port: number;
+  /** `HOST`, default `127.0.0.1`. */
+  host: string;
+  /** `HTTP_ADAPTER`: `express` (default) or `fastify`. */
+  adapter: HttpAdapterName;
+  /** `DATA_DIR`, default `./data`: the SQLite file and generated signing keys live here. */
+  dataDir: string;
+  /** `DATABASE_URL`: unset → SQLite at `<DATA_DIR>/gatehouse.sqlite`; `sqlite:<path>`; `postgres://…`. */
+  databaseUrl: string | undefined;
+  /** `REDIS_URL`: shared cache invalidation, revocation list and rate-limit counters. */
+  redisUrl: string | undefined;
+  /** `REDIS_KEY_PREFIX`, default `gatehouse:`. */
+  redisKeyPrefix: string;
+  /** `LOG_LEVEL`, default `info`. */
+  logLevel: string;
+  /** `GATEHOUSE_RATE_LIMITS=off` disables every rate limit (benchmarks only). */
+  rateLimitsEnabled: boolean;
+  /** `LOGIN_RATE_LIMIT_ACCOUNT`, default `10/300`: login attempts per account. */
+  loginRateLimitAccount: RateLimit;
+  /** `LOGIN_RATE_LIMIT_IP`, default `50/300`: login attempts per client IP. */
+  loginRateLimitIp: RateLimit;
+  /** `PUBLIC_ORIGIN`: the origin browsers use to reach the demo, for CSRF origin checks. Default: derived from the request. */
+  publicOrigin: string | undefined;
+  /** `BODY_LIMIT_BYTES`, default 16384: larger request bodies get 413. */
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses `<requests>/<seconds>`, e.g. `600/60`. */
+export function parseRateLimit(name: string, value: string): RateLimit {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const limit = Number(match?.[1]);
+  const ttlSeconds = Number(match?.[2]);
+  if (!match || limit < 1 || ttlSeconds < 1) {
+    throw new ConfigError(`${name} must look like <requests>/<seconds>, e.g. 600/60`);
+  }
+  return { limit, ttlSeconds };
+}
+
+function parsePositiveInt(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new ConfigError(`${name} must be a positive integer`);
+  return parsed;
+}
+
+/** Reads the demo's configuration; throws `ConfigError` with a clear message on a bad value. */
+export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const adapter = (env.HTTP_ADAPTER ?? 'express').toLowerCase();
+  if (adapter !== 'express' && adapter !== 'fastify') throw new ConfigError('HTTP_ADAPTER must be express or fastify');
+  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be a port number');
+  const rateLimits = (env.GATEHOUSE_RATE_LIMITS ?? 'on').toLowerCase();
+  if (rateLimits !== 'on' && rateLimits !== 'off') throw new ConfigError('GATEHOUSE_RATE_LIMITS must be on or off');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
+  }
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    adapter,
+    dataDir: resolve(env.DATA_DIR ?? join(process.cwd(), 'data')),
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'gatehouse:',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitsEnabled: rateLimits === 'on',
+    loginRateLimitAccount: parseRateLimit('LOGIN_RATE_LIMIT_ACCOUNT', env.LOGIN_RATE_LIMIT_ACCOUNT ?? '10/300'),
+    loginRateLimitIp: parseRateLimit('LOGIN_RATE_LIMIT_IP', env.LOGIN_RATE_LIMIT_IP ?? '50/300'),
+    publicOrigin: env.PUBLIC_ORIGIN || undefined,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES ? parsePositiveInt('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES) : 16_384,
+  };
+}
+
+/** Injection token of the demo's `DemoConfig`. */
+export const DEMO_CONFIG = Symbol('demo:config');
