@@ -25,6 +25,7 @@ export * from './redaction.js';
 export * from './redis-revocation.store.js';
 export * from './redis.bus.js';
 export * from './redis.cache.js';
+export * from './request-origin.js';
 export * from './revocation-store.interface.js';
 export * from './route-policy.js';
 export * from './scopes.decorator.js';
