@@ -14,6 +14,8 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  resolver: '<rootDir>/test/jest/resolver.cjs',
+  setupFiles: ['<rootDir>/test/jest/esm-bridge.ts'],
 };
 
 export default {

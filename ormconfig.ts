@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations/index.js';
-import { Account } from './src/accounts/account.entity.js';
-import { Order } from './src/orders/order.entity.js';
+import { demoEntities } from './src/database/entities.js';
 
-/** The DataSource the TypeORM CLI uses to generate and run migrations against PostgreSQL. */
+/**
+ * The DataSource the TypeORM CLI uses to generate and run migrations against PostgreSQL
+ * (`npm run migration:generate -- migrations/<Name>`, `npm run migration:run`).
+ */
 export default new DataSource({
   type: 'postgres',
-  url: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/gatehouse',
-  entities: [Account, Order],
+  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gatehouse',
+  entities: demoEntities,
   migrations,
 });

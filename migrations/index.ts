@@ -1,2 +1,4 @@
-/** Every migration, in order. `npm run migration:generate` writes new files here; list them below. */
-export const migrations: Function[] = [];
+import { DemoSchema1795837676396 } from './1795837676396-DemoSchema.js';
+
+/** Every migration, in order. `npm run migration:generate -- migrations/<Name>` writes new files here; list them below. */
+export const migrations: Function[] = [DemoSchema1795837676396];

@@ -1,0 +1,9 @@
+import { Account } from '../accounts/account.entity.js';
+import { Order } from '../orders/order.entity.js';
+
+/**
+ * Every entity of the demo's schema: its own and each library's exported array. The migration CLI
+ * (ormconfig.ts) and the schema test read this list; the running app loads the same entities
+ * through `TypeOrmModule.forFeature` in each module.
+ */
+export const demoEntities: Function[] = [Account, Order];
