@@ -1,0 +1,70 @@
+import { ManualClock, SystemClock } from './clock.js';
+import { MemoryCache } from './memory.cache.js';
+import { MemoryRevocationStore } from './memory-revocation.store.js';
+import { isPrincipal, missingScopes } from './principal.guards.js';
+
+describe('MemoryCache', () => {
+  it('stores, bounds and invalidates entries', async () => {
+    const cache = new MemoryCache(2);
+    cache.set('a', 1, 60_000);
+    cache.set('b', 2, 60_000);
+    cache.set('c', 3, 60_000);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('c')).toBe(3);
+    await cache.invalidate('c');
+    expect(cache.get('c')).toBeUndefined();
+    expect(await cache.isReady()).toBe(true);
+  });
+
+  it('does not store entries that are already expired', () => {
+    const cache = new MemoryCache();
+    cache.set('a', 1, 0);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('keeps falsy values apart from misses', () => {
+    const cache = new MemoryCache();
+    cache.set('negative', false, 60_000);
+    expect(cache.get('negative')).toBe(false);
+  });
+});
+
+describe('MemoryRevocationStore', () => {
+  it('remembers the latest revocation time of a key', async () => {
+    const store = new MemoryRevocationStore();
+    await store.revoke('sub:u1', 2_000, 60_000);
+    await store.revoke('sub:u1', 1_000, 60_000);
+    expect(store.revokedAt('sub:u1')).toBe(2_000);
+    expect(store.revokedAt('sub:u2')).toBeUndefined();
+  });
+});
+
+describe('clocks', () => {
+  it('ManualClock moves only when told', () => {
+    const clock = new ManualClock(1_000);
+    clock.advance(500);
+    expect(clock.now()).toBe(1_500);
+    clock.set(10);
+    expect(clock.now()).toBe(10);
+  });
+
+  it('SystemClock reads the wall clock', () => {
+    expect(Math.abs(new SystemClock().now() - Date.now())).toBeLessThan(1_000);
+  });
+});
+
+describe('principal helpers', () => {
+  const principal = { kind: 'user', subject: 'u1', scopes: ['a', 'b'], credential: { mechanism: 'jwt', id: 'j' } } as const;
+
+  it('recognises principals', () => {
+    expect(isPrincipal(principal)).toBe(true);
+    expect(isPrincipal({ ...principal, kind: 'admin' })).toBe(false);
+    expect(isPrincipal({ id: 1 })).toBe(false);
+    expect(isPrincipal(null)).toBe(false);
+  });
+
+  it('lists the scopes a principal lacks', () => {
+    expect(missingScopes(principal, ['a', 'c'])).toEqual(['c']);
+    expect(missingScopes(principal, [])).toEqual([]);
+  });
+});
