@@ -209,3 +209,26 @@ describe('GatehouseGuard configuration errors', () => {
     }
   });
 });
+
+describe.each(ADAPTERS)('GatehouseModule options (%s)', (adapter) => {
+  it('forRootAsync takes options from a factory; options.strategies adds a custom strategy to every route', async () => {
+    const app = await createTinyApp(adapter, {
+      imports: [
+        GatehouseModule.forRootAsync({ useFactory: async () => ({ strategies: ['partner'], defaultMechanisms: ['jwt'] }) }),
+        FakeMechanismsModule,
+      ],
+      controllers: [RoutesController],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+    });
+    try {
+      const http = () => request(app.getHttpServer());
+      await http().get('/subject').set('Authorization', 'Partner s3cret').expect(200, { subject: 'partner-1' });
+      await http().get('/subject').set('Authorization', 'Bearer good-jwt').expect(200, { subject: 'jwt-subject' });
+      // `session` is no longer a default mechanism here: its cookie is refused, not ignored.
+      const cookie = await http().get('/subject').set('Cookie', 'sid=good-session').expect(401);
+      expect(cookie.body.code).toBe('mechanism_not_allowed');
+    } finally {
+      await app.close();
+    }
+  });
+});
