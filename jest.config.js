@@ -15,6 +15,7 @@ const shared = {
   },
   testEnvironment: 'node',
   resolver: '<rootDir>/test/jest/resolver.cjs',
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/[^/]+/dist/'],
   setupFiles: ['<rootDir>/test/jest/esm-bridge.ts'],
 };
 
