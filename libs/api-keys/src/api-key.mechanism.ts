@@ -1,0 +1,37 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { MechanismRegistry, readHeader, type CredentialMechanism, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { API_KEY_MECHANISM, API_KEYS_OPTIONS } from './api-keys.constants.js';
+import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
+import { ApiKeyVerifier } from './api-key.verifier.js';
+
+/**
+ * The `api-key` credential mechanism for `GatehouseGuard`: the key comes from the API-key header
+ * (`X-API-Key` by default) and is checked by `ApiKeyVerifier`. Not ambient: a browser never sends
+ * it by itself, so requests carrying it need no CSRF token. Routes opt in with `@ApiKeyAuth()`.
+ */
+@Injectable()
+export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
+  readonly name = API_KEY_MECHANISM;
+  readonly ambient = false;
+
+  constructor(
+    @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
+    protected readonly verifier: ApiKeyVerifier,
+    protected readonly registry: MechanismRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  extract(request: GatehouseRequest): string | undefined {
+    // A repeated header reads as undefined in readHeader; present-but-ambiguous must still fail.
+    const value = request.headers[this.options.header];
+    if (value === undefined) return undefined;
+    return readHeader(request, this.options.header) ?? '';
+  }
+
+  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {
+    return this.verifier.verify(credential, request.ip);
+  }
+}

@@ -1,0 +1,122 @@
+import type { PrincipalKind } from '@gatehouse/core';
+import type { ApiKeyStore } from './api-key-store.interface.js';
+import { assertApiKeyPrefix } from './api-key.format.js';
+
+/** Options of `ApiKeysModule.forRoot` / `forRootAsync`. Every field is optional. */
+export interface ApiKeysModuleOptions {
+  /** Prefix of newly issued keys (`<prefix>_<secret><checksum>`). Default `'gh_live'`. */
+  prefix?: string;
+  /** Prefixes accepted when verifying (and refused in URLs, redacted in logs). Default `[prefix]`. */
+  acceptedPrefixes?: string[];
+  /** Request header carrying the key (case-insensitive). Default `'X-API-Key'`. */
+  header?: string;
+  /** How long a verified key stays in the per-instance cache, in ms (also bounded by its expiry). Default `60000`. */
+  cacheTtlMs?: number;
+  /** How long an unknown, revoked or expired key is remembered as such, in ms. Default `60000`. */
+  negativeCacheTtlMs?: number;
+  /** How long a rotated key keeps working, in ms, unless `rotate()` is given its own. Default `86400000` (24 h). */
+  rotationGraceMs?: number;
+  /** Lifetime of a key created without `expiresInDays`; `null` means keys without it never expire. Default `90`. */
+  defaultExpiresInDays?: number | null;
+  /** Longest lifetime a caller may ask for; `null` lifts the cap. Default `365`. */
+  maxExpiresInDays?: number | null;
+  /** Active (unexpired, unrevoked) keys one owner may hold. Default `100`. */
+  maxKeysPerOwner?: number;
+  /** Most scopes one key may carry. Default `64`. */
+  maxScopesPerKey?: number;
+  /** Principal kinds allowed to create, rotate and revoke keys (a key must not mint keys). Default `['user']`. */
+  managerKinds?: PrincipalKind[];
+  /** Refuse any request that carries a key in its URL with 400 `api_key_in_url`. Default `true`. */
+  refuseKeysInUrl?: boolean;
+  /** Query parameter names refused in URLs whatever their value (compared case-insensitively). Default `['api_key', 'apiKey', 'key']`. */
+  urlParameters?: string[];
+  /** Minimum time between two usage writes (last used, count) of one key, in ms. Default `60000`. */
+  usageWriteIntervalMs?: number;
+  /** How often pending usage is flushed, in ms; `0` disables the timer (flush on shutdown only). Default `5000`. */
+  usageFlushTickMs?: number;
+  /** Failed key attempts from one IP within `failureBurstWindowMs` that raise `api_key.failure_burst`. Default `10`. */
+  failureBurstThreshold?: number;
+  /** Window for counting failed attempts per IP, in ms. Default `60000`. */
+  failureBurstWindowMs?: number;
+  /** Emit `api_key.new_network` when a key is used from a network (/24, /64) it was not used from before. Default `true`. */
+  newNetworkEvents?: boolean;
+  /** Networks remembered per key for `api_key.new_network`. Default `16`. */
+  networksPerKey?: number;
+  /** Minimum time between two events about the same key or IP, in ms (keeps logs readable under attack). Default `60000`. */
+  eventCooldownMs?: number;
+  /** A store replacing the TypeORM one. Default: TypeORM, on the app's DataSource. */
+  store?: ApiKeyStore;
+}
+
+/** Options with every default applied. */
+export interface ResolvedApiKeysOptions {
+  prefix: string;
+  acceptedPrefixes: readonly string[];
+  header: string;
+  cacheTtlMs: number;
+  negativeCacheTtlMs: number;
+  rotationGraceMs: number;
+  defaultExpiresInDays: number | null;
+  maxExpiresInDays: number | null;
+  maxKeysPerOwner: number;
+  maxScopesPerKey: number;
+  managerKinds: readonly PrincipalKind[];
+  refuseKeysInUrl: boolean;
+  urlParameters: readonly string[];
+  usageWriteIntervalMs: number;
+  usageFlushTickMs: number;
+  failureBurstThreshold: number;
+  failureBurstWindowMs: number;
+  newNetworkEvents: boolean;
+  networksPerKey: number;
+  eventCooldownMs: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function positive(name: string, value: number, allowZero = false): number {
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TypeError(`ApiKeysModule option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+  }
+  return value;
+}
+
+/** Applies defaults and rejects unusable values with a TypeError at start-up. */
+export function resolveApiKeysOptions(options: ApiKeysModuleOptions): ResolvedApiKeysOptions {
+  const prefix = options.prefix ?? 'gh_live';
+  assertApiKeyPrefix(prefix);
+  const acceptedPrefixes = options.acceptedPrefixes ?? [prefix];
+  acceptedPrefixes.forEach(assertApiKeyPrefix);
+  if (!acceptedPrefixes.includes(prefix)) throw new TypeError('ApiKeysModule option acceptedPrefixes must include prefix');
+  const header = (options.header ?? 'X-API-Key').toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(header)) throw new TypeError('ApiKeysModule option header must be a header name');
+  const defaultExpiresInDays = options.defaultExpiresInDays === undefined ? 90 : options.defaultExpiresInDays;
+  const maxExpiresInDays = options.maxExpiresInDays === undefined ? 365 : options.maxExpiresInDays;
+  if (defaultExpiresInDays !== null) positive('defaultExpiresInDays', defaultExpiresInDays);
+  if (maxExpiresInDays !== null) positive('maxExpiresInDays', maxExpiresInDays);
+  if (maxExpiresInDays !== null && (defaultExpiresInDays === null || defaultExpiresInDays > maxExpiresInDays)) {
+    throw new TypeError('ApiKeysModule option defaultExpiresInDays must be set and at most maxExpiresInDays');
+  }
+  return {
+    prefix,
+    acceptedPrefixes: [...acceptedPrefixes],
+    header,
+    cacheTtlMs: positive('cacheTtlMs', options.cacheTtlMs ?? 60_000, true),
+    negativeCacheTtlMs: positive('negativeCacheTtlMs', options.negativeCacheTtlMs ?? 60_000, true),
+    rotationGraceMs: positive('rotationGraceMs', options.rotationGraceMs ?? DAY_MS, true),
+    defaultExpiresInDays,
+    maxExpiresInDays,
+    maxKeysPerOwner: positive('maxKeysPerOwner', options.maxKeysPerOwner ?? 100),
+    maxScopesPerKey: positive('maxScopesPerKey', options.maxScopesPerKey ?? 64),
+    managerKinds: [...(options.managerKinds ?? ['user'])],
+    refuseKeysInUrl: options.refuseKeysInUrl ?? true,
+    urlParameters: [...(options.urlParameters ?? ['api_key', 'apiKey', 'key'])],
+    usageWriteIntervalMs: positive('usageWriteIntervalMs', options.usageWriteIntervalMs ?? 60_000, true),
+    usageFlushTickMs: positive('usageFlushTickMs', options.usageFlushTickMs ?? 5_000, true),
+    failureBurstThreshold: positive('failureBurstThreshold', options.failureBurstThreshold ?? 10),
+    failureBurstWindowMs: positive('failureBurstWindowMs', options.failureBurstWindowMs ?? 60_000),
+    newNetworkEvents: options.newNetworkEvents ?? true,
+    networksPerKey: positive('networksPerKey', options.networksPerKey ?? 16),
+    eventCooldownMs: positive('eventCooldownMs', options.eventCooldownMs ?? 60_000, true),
+  };
+}
