@@ -1,0 +1,29 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Clock, GatehouseError, type GatehouseRequest } from '@gatehouse/core';
+// A cycle with the decorator's file, safe: the key is only read at request time.
+import { RECENT_AUTH_KEY } from './require-recent-auth.decorator.js';
+
+/**
+ * Enforces `@RequireRecentAuth(seconds)`. Runs after the global guard, so the principal is known;
+ * a credential without an `authTime` never counts as recent.
+ */
+@Injectable()
+export class RecentAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const maxAgeSeconds = this.reflector.getAllAndOverride<number | undefined>(RECENT_AUTH_KEY, [context.getHandler(), context.getClass()]);
+    if (maxAgeSeconds === undefined) return true;
+    const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+    if (!principal) throw new GatehouseError('credentials_missing');
+    const authTime = principal.credential.authTime;
+    if (authTime === undefined || this.clock.now() - authTime > maxAgeSeconds * 1000) {
+      throw new GatehouseError('reauthentication_required', { mechanism: principal.credential.mechanism });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { GatehouseError, MechanismRegistry, SecurityEvents, type CredentialMechanism, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { CsrfProtection } from './csrf-protection.js';
+import type { ActiveSession } from './session.interfaces.js';
+import { SessionCookie } from './session-cookie.js';
+import { SessionVerifier } from './session.verifier.js';
+import { SESSION_MECHANISM } from './sessions.constants.js';
+
+/** Stands for "several session cookies were sent": never a valid secret, so it always fails. */
+const AMBIGUOUS = '\u0000ambiguous';
+
+/**
+ * The `session` credential mechanism the global guard calls: the cookie is the credential
+ * (ambient, so a bearer token or API key on the same request wins), the session is looked up
+ * through the cache, and unsafe methods must pass the CSRF checks. Registered with core's
+ * `MechanismRegistry` when the module starts.
+ */
+@Injectable()
+export class SessionMechanism implements CredentialMechanism, OnModuleInit {
+  readonly name = SESSION_MECHANISM;
+  readonly ambient = true;
+
+  constructor(
+    private readonly registry: MechanismRegistry,
+    protected readonly cookie: SessionCookie,
+    protected readonly verifier: SessionVerifier,
+    protected readonly csrf: CsrfProtection,
+    protected readonly events: SecurityEvents,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.registry.has(this.name)) this.registry.register(this);
+  }
+
+  extract(request: GatehouseRequest): string | undefined {
+    const found = this.cookie.read(request);
+    if (found.state === 'absent') return undefined;
+    return found.state === 'present' ? found.secret : AMBIGUOUS;
+  }
+
+  async authenticate(credential: string, request: GatehouseRequest): Promise<Principal> {
+    if (credential === AMBIGUOUS) {
+      this.events.emit('session.cookie_conflict', { ip: request.ip });
+      throw new GatehouseError('invalid_session', { mechanism: this.name });
+    }
+    const session = await this.verifier.verify(credential);
+    this.csrf.verify(request, credential);
+    return this.toPrincipal(session);
+  }
+
+  /** The principal of a verified session; override to add to it. */
+  protected toPrincipal(session: ActiveSession): Principal {
+    return {
+      kind: 'user',
+      subject: session.subject,
+      scopes: session.scopes,
+      credential: {
+        mechanism: this.name,
+        id: session.id,
+        sessionId: session.id,
+        authTime: session.authTime,
+        expiresAt: Math.min(session.idleExpiresAt, session.absoluteExpiresAt),
+      },
+    };
+  }
+}

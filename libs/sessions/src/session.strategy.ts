@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { GatehouseRequest, Principal } from '@gatehouse/core';
+import { SessionCookieStrategy } from './session-cookie.strategy.js';
+import { SessionMechanism } from './session.mechanism.js';
+
+/**
+ * The `session` passport strategy, so `AuthGuard('session')` works in apps written against
+ * `@nestjs/passport`. It delegates to the same mechanism as the global guard (cache, expiry,
+ * CSRF); the guard itself calls the mechanism directly.
+ */
+@Injectable()
+export class SessionStrategy extends PassportStrategy(SessionCookieStrategy, 'session') {
+  constructor(private readonly mechanism: SessionMechanism) {
+    super((request: GatehouseRequest) => mechanism.extract(request));
+  }
+
+  validate(secret: string, request: GatehouseRequest): Promise<Principal> {
+    return this.mechanism.authenticate(secret, request);
+  }
+}

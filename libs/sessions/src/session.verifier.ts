@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock, GatehouseCache, GatehouseError } from '@gatehouse/core';
+import type { SessionRecord } from './session.entity.js';
+import type { ActiveSession } from './session.interfaces.js';
+import { SessionRevocations } from './session-revocations.js';
+import { hashSessionSecret, isSessionSecret } from './session-secret.js';
+import { SessionStore } from './session-store.interface.js';
+import { SESSION_CACHE_PREFIX, SESSION_MECHANISM, SESSIONS_OPTIONS } from './sessions.constants.js';
+import type { ResolvedSessionsOptions } from './sessions-options.interface.js';
+
+/** The scopes column as a list. */
+export function splitScopes(scopes: string): string[] {
+  return scopes.split(' ').filter(Boolean);
+}
+
+/**
+ * Turns a cookie secret into the live session it names: the hot path. A cache hit costs one
+ * SHA-256 and two map lookups; the database is read on a miss and written at most once per
+ * `touchIntervalMs` per session (the sliding idle expiry), never on every request.
+ */
+@Injectable()
+export class SessionVerifier {
+  private readonly logger = new Logger('GatehouseSessions');
+
+  constructor(
+    @Inject(SessionStore) private readonly store: SessionStore,
+    @Inject(GatehouseCache) private readonly cache: GatehouseCache,
+    private readonly revocations: SessionRevocations,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(SESSIONS_OPTIONS) private readonly options: ResolvedSessionsOptions,
+  ) {}
+
+  /** The session, or a 401 `invalid_session` / `session_expired`. */
+  async verify(secret: string): Promise<ActiveSession> {
+    // Garbage never reaches the database.
+    if (!isSessionSecret(secret)) throw invalidSession();
+    const hash = hashSessionSecret(secret);
+    const key = SESSION_CACHE_PREFIX + hash;
+    let session = this.cache.get<ActiveSession>(key);
+    const cached = session !== undefined;
+    if (!session) {
+      const record = await this.store.findByHash(hash);
+      if (!record) throw invalidSession();
+      session = toActiveSession(record);
+    }
+    if (this.revocations.isRevoked(session.id)) throw invalidSession();
+    const now = this.clock.now();
+    if (now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) {
+      await this.expire(session, key);
+      throw new GatehouseError('session_expired', { mechanism: SESSION_MECHANISM });
+    }
+    if (!cached) this.cache.set(key, session, Math.min(this.options.cacheTtlMs, session.idleExpiresAt - now));
+    if (now - session.lastSeenAt >= this.options.touchIntervalMs) await this.touch(session, now);
+    return session;
+  }
+
+  /** Slides the idle expiry. The cached copy is updated first, so concurrent requests do not all write. */
+  private async touch(session: ActiveSession, now: number): Promise<void> {
+    session.lastSeenAt = now;
+    session.idleExpiresAt = Math.min(now + this.options.idleTimeoutMs, session.absoluteExpiresAt);
+    try {
+      await this.store.touch(session.id, now, session.idleExpiresAt);
+    } catch (error) {
+      // The session is valid; a failed bookkeeping write must not fail the request.
+      this.logger.warn(`Could not record session activity: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async expire(session: ActiveSession, key: string): Promise<void> {
+    await this.cache.invalidate(key);
+    try {
+      await this.store.delete({ id: session.id });
+    } catch (error) {
+      this.logger.warn(`Could not delete an expired session: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function invalidSession(): GatehouseError {
+  return new GatehouseError('invalid_session', { mechanism: SESSION_MECHANISM });
+}
+
+function toActiveSession(record: SessionRecord): ActiveSession {
+  return {
+    id: record.id,
+    subject: record.subject,
+    scopes: splitScopes(record.scopes),
+    authTime: record.authTime,
+    lastSeenAt: record.lastSeenAt,
+    idleExpiresAt: record.idleExpiresAt,
+    absoluteExpiresAt: record.absoluteExpiresAt,
+  };
+}

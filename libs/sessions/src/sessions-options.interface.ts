@@ -1,0 +1,98 @@
+import { normalizeAllowedOrigins } from '@gatehouse/core';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Options of `SessionsModule.forRoot` / `forRootAsync`. Every field is optional. */
+export interface SessionsModuleOptions {
+  /** Name of the session cookie. Default `'__Host-session'` (Secure, Path=/, no Domain: subdomains cannot set or shadow it). */
+  cookieName?: string;
+  /** `SameSite` of the session cookie. Default `'Lax'` (top-level links from other sites keep the user signed in). */
+  sameSite?: 'Lax' | 'Strict';
+  /** Give the cookie a `Max-Age` equal to the absolute lifetime, so it survives a browser restart. Default `true`; `false` makes it a browser-session cookie. */
+  persistentCookie?: boolean;
+  /** Idle timeout: a session unused this long ends (sliding). Default 3 days. */
+  idleTimeoutMs?: number;
+  /** Absolute lifetime: a session ends this long after sign-in however active it is. Default 7 days. */
+  absoluteTimeoutMs?: number;
+  /** Minimum time between two writes of `last seen` / the idle expiry for one session. Default 60 000 (one minute). */
+  touchIntervalMs?: number;
+  /** Concurrent sessions per subject; signing in beyond it ends the oldest. Default 10. */
+  maxSessionsPerSubject?: number;
+  /** How long one instance trusts a cached session before re-reading it from the database. Default 300 000 (5 minutes); revocations invalidate at once regardless. */
+  cacheTtlMs?: number;
+  /** Origins allowed to send unsafe cookie-authenticated requests (`scheme://host[:port]`). Default `[]`: only the request's own origin (Host + protocol). */
+  allowedOrigins?: string[];
+  /** Accept unsafe requests from sibling subdomains (`Sec-Fetch-Site: same-site`). Default `false`. */
+  trustSameSite?: boolean;
+  /** Refuse unsafe cookie-authenticated requests that carry no `Sec-Fetch-Site`, `Origin` or `Referer` at all. Default `false` (the CSRF token is still required). */
+  requireOriginHeaders?: boolean;
+  /** Request header carrying the CSRF token. Default `'x-csrf-token'`. */
+  csrfHeader?: string;
+  /** Media types accepted as bodies of unsafe cookie-authenticated requests; anything else is 415. Default `['application/json']`. */
+  allowedContentTypes?: string[];
+  /** How often expired sessions are purged from the table, in ms; 0 turns purging off. Default 3 600 000 (hourly). */
+  purgeIntervalMs?: number;
+  /** Rows deleted per purge statement, so a purge never holds long locks. Default 500. */
+  purgeBatchSize?: number;
+  /** Longest stored `User-Agent`, in characters. Default 512. */
+  userAgentMaxLength?: number;
+}
+
+/** Options with every default applied and origins normalised. */
+export interface ResolvedSessionsOptions {
+  cookieName: string;
+  sameSite: 'Lax' | 'Strict';
+  persistentCookie: boolean;
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  touchIntervalMs: number;
+  maxSessionsPerSubject: number;
+  cacheTtlMs: number;
+  allowedOrigins: readonly string[];
+  trustSameSite: boolean;
+  requireOriginHeaders: boolean;
+  csrfHeader: string;
+  allowedContentTypes: readonly string[];
+  purgeIntervalMs: number;
+  purgeBatchSize: number;
+  userAgentMaxLength: number;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`SessionsModule: ${name} must be a positive number`);
+  return value;
+}
+
+/** Applies the defaults in one place and rejects options that would weaken or break sessions. */
+export function resolveSessionsOptions(options: SessionsModuleOptions = {}): ResolvedSessionsOptions {
+  const absoluteTimeoutMs = positive('absoluteTimeoutMs', options.absoluteTimeoutMs ?? 7 * DAY);
+  const idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? Math.min(3 * DAY, absoluteTimeoutMs));
+  if (idleTimeoutMs > absoluteTimeoutMs) throw new TypeError('SessionsModule: idleTimeoutMs cannot exceed absoluteTimeoutMs');
+  const maxSessionsPerSubject = options.maxSessionsPerSubject ?? 10;
+  if (!Number.isInteger(maxSessionsPerSubject) || maxSessionsPerSubject < 1) {
+    throw new TypeError('SessionsModule: maxSessionsPerSubject must be a positive integer');
+  }
+  const purgeBatchSize = options.purgeBatchSize ?? 500;
+  if (!Number.isInteger(purgeBatchSize) || purgeBatchSize < 1) throw new TypeError('SessionsModule: purgeBatchSize must be a positive integer');
+  const purgeIntervalMs = options.purgeIntervalMs ?? 60 * MINUTE;
+  if (!Number.isFinite(purgeIntervalMs) || purgeIntervalMs < 0) throw new TypeError('SessionsModule: purgeIntervalMs must be 0 or positive');
+  return {
+    cookieName: options.cookieName ?? '__Host-session',
+    sameSite: options.sameSite ?? 'Lax',
+    persistentCookie: options.persistentCookie ?? true,
+    idleTimeoutMs,
+    absoluteTimeoutMs,
+    touchIntervalMs: positive('touchIntervalMs', options.touchIntervalMs ?? MINUTE),
+    maxSessionsPerSubject,
+    cacheTtlMs: positive('cacheTtlMs', options.cacheTtlMs ?? 5 * MINUTE),
+    allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins ?? []),
+    trustSameSite: options.trustSameSite ?? false,
+    requireOriginHeaders: options.requireOriginHeaders ?? false,
+    csrfHeader: (options.csrfHeader ?? 'x-csrf-token').toLowerCase(),
+    allowedContentTypes: (options.allowedContentTypes ?? ['application/json']).map((type) => type.trim().toLowerCase()),
+    purgeIntervalMs,
+    purgeBatchSize,
+    userAgentMaxLength: positive('userAgentMaxLength', options.userAgentMaxLength ?? 512),
+  };
+}
