@@ -33,7 +33,7 @@ export interface ApiKeyStore {
    * to `graceExpiresAt` (or keeps an earlier one), links it to `successor` and inserts `successor`.
    */
   rotate(id: string, ownerId: string, successor: ApiKeyRecord, graceExpiresAt: number, now: number): Promise<ApiKeyRecord | null>;
-  /** Adds usage counts and moves last-used times forward, in one batch. */
+  /** Adds usage counts and moves last-used times forward: the whole batch or, on failure, none of it. */
   recordUsage(deltas: readonly ApiKeyUsageDelta[]): Promise<void>;
 }
 

@@ -4,6 +4,9 @@ import { API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ApiKeyStore, type ApiKeyUsageDelta } from './api-key-store.interface.js';
 
+/** Keys written per store call. */
+const BATCH_SIZE = 200;
+
 interface PendingUsage {
   count: number;
   lastUsedAt: number;
@@ -94,14 +97,19 @@ export class ApiKeyUsageRecorder implements OnModuleInit, BeforeApplicationShutd
       entry.count = 0;
       entry.writtenAt = now;
     }
-    if (batch.length === 0) return;
-    try {
-      await this.store.recordUsage(batch);
-    } catch (error) {
-      for (const delta of batch) this.restore(delta);
-      this.logger.error(`Writing usage of ${batch.length} API key(s) failed; will retry: ${(error as Error).message}`);
-      throw error;
+    let failure: unknown;
+    for (let start = 0; start < batch.length; start += BATCH_SIZE) {
+      const chunk = batch.slice(start, start + BATCH_SIZE);
+      try {
+        await this.store.recordUsage(chunk);
+      } catch (error) {
+        // The store applies a chunk entirely or not at all: keep the counts for the next attempt.
+        for (const delta of chunk) this.restore(delta);
+        this.logger.error(`Writing usage of ${chunk.length} API key(s) failed; will retry: ${(error as Error).message}`);
+        failure ??= error;
+      }
     }
+    if (failure) throw failure;
   }
 
   private restore(delta: ApiKeyUsageDelta): void {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeyRecord, ApiKeyStore, ApiKeyUsageDelta } from './api-key-store.interface.js';
 
@@ -38,57 +38,66 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string, ownerId: string, at: number): Promise<ApiKeyRecord | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(ApiKey)
-        .set({ revokedAt: at })
-        .where('id = :id AND owner_id = :ownerId AND revoked_at IS NULL', { id, ownerId })
-        .execute();
-      return result.affected ? manager.findOneBy(ApiKey, { id }) : null;
-    });
+    const result = await this.keys
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ revokedAt: at })
+      .where('id = :id AND owner_id = :ownerId AND revoked_at IS NULL', { id, ownerId })
+      .execute();
+    return result.affected ? this.findById(id) : null;
   }
 
+  /**
+   * No transaction: better-sqlite3 shares one connection, where overlapping transactions (from
+   * any library) fail. One conditional UPDATE claims the key, so two concurrent rotations yield
+   * one successor; if inserting the successor fails, the claim is undone.
+   */
   async rotate(id: string, ownerId: string, successor: ApiKeyRecord, graceExpiresAt: number, now: number): Promise<ApiKeyRecord | null> {
-    return this.dataSource.transaction(async (manager) => {
-      // One conditional UPDATE claims the key, so two concurrent rotations yield one successor.
-      const result = await manager
-        .createQueryBuilder()
-        .update(ApiKey)
-        .set({
-          replacedById: successor.id,
-          expiresAt: () => 'CASE WHEN expires_at IS NOT NULL AND expires_at < :grace THEN expires_at ELSE :grace END',
-        })
-        .where('id = :id AND owner_id = :ownerId AND revoked_at IS NULL AND replaced_by_id IS NULL', { id, ownerId })
-        .andWhere('(expires_at IS NULL OR expires_at > :now)', { now })
-        .setParameter('grace', graceExpiresAt)
-        .execute();
-      if (!result.affected) return null;
-      await manager.insert(ApiKey, successor);
-      return manager.findOneBy(ApiKey, { id });
-    });
-  }
-
-  async recordUsage(deltas: readonly ApiKeyUsageDelta[]): Promise<void> {
-    if (deltas.length === 0) return;
-    await this.dataSource.transaction(async (manager) => {
-      for (const delta of deltas) await this.addUsage(manager, delta);
-    });
-  }
-
-  private async addUsage(manager: EntityManager, delta: ApiKeyUsageDelta): Promise<void> {
-    // Counts add up and times only move forward, so batches from several instances merge correctly.
-    await manager
+    const before = await this.findById(id);
+    if (!before) return null;
+    const result = await this.keys
       .createQueryBuilder()
       .update(ApiKey)
       .set({
-        usageCount: () => 'usage_count + :count',
-        lastUsedNetwork: () =>
-          'CASE WHEN last_used_at IS NULL OR last_used_at <= :at THEN COALESCE(:network, last_used_network) ELSE last_used_network END',
-        lastUsedAt: () => 'CASE WHEN last_used_at IS NULL OR last_used_at < :at THEN :at ELSE last_used_at END',
+        replacedById: successor.id,
+        expiresAt: () => 'CASE WHEN expires_at IS NOT NULL AND expires_at < :grace THEN expires_at ELSE :grace END',
       })
-      .where('id = :id', { id: delta.id })
-      .setParameters({ count: delta.count, at: delta.lastUsedAt, network: delta.network ?? null })
+      .where('id = :id AND owner_id = :ownerId AND revoked_at IS NULL AND replaced_by_id IS NULL', { id, ownerId })
+      .andWhere('(expires_at IS NULL OR expires_at > :now)', { now })
+      .setParameter('grace', graceExpiresAt)
       .execute();
+    if (!result.affected) return null;
+    try {
+      await this.keys.insert(successor);
+    } catch (error) {
+      await this.keys.update({ id, replacedById: successor.id }, { replacedById: null, expiresAt: before.expiresAt });
+      throw error;
+    }
+    return this.findById(id);
+  }
+
+  /**
+   * One statement for the whole batch (UPDATE … FROM VALUES, on PostgreSQL and SQLite ≥ 3.33), so
+   * it applies entirely or not at all. Counts add up and times only move forward, so batches from
+   * several instances merge correctly.
+   */
+  async recordUsage(deltas: readonly ApiKeyUsageDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const parameters: Record<string, string | number | null> = {};
+    const rows = deltas.map((delta, index) => {
+      Object.assign(parameters, { [`id${index}`]: delta.id, [`n${index}`]: delta.count, [`at${index}`]: delta.lastUsedAt, [`net${index}`]: delta.network ?? null });
+      return `(CAST(:id${index} AS varchar(36)), CAST(:n${index} AS bigint), CAST(:at${index} AS bigint), CAST(:net${index} AS varchar(64)))`;
+    });
+    // VALUES columns are column1…column4 on both databases (SQLite takes no column list on the alias).
+    const sql = `UPDATE api_keys SET
+        usage_count = api_keys.usage_count + u.column2,
+        last_used_network = CASE WHEN api_keys.last_used_at IS NULL OR api_keys.last_used_at <= u.column3
+          THEN COALESCE(u.column4, api_keys.last_used_network) ELSE api_keys.last_used_network END,
+        last_used_at = CASE WHEN api_keys.last_used_at IS NULL OR api_keys.last_used_at < u.column3
+          THEN u.column3 ELSE api_keys.last_used_at END
+      FROM (VALUES ${rows.join(', ')}) AS u
+      WHERE api_keys.id = u.column1`;
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
+    await this.dataSource.query(query, values);
   }
 }

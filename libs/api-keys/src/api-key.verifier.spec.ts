@@ -1,0 +1,175 @@
+import { GatehouseError, RevocationStore, type GatehouseCache, type Principal } from '@gatehouse/core';
+import { GatehouseCache as GatehouseCacheToken } from '@gatehouse/core';
+import { createApiKeysTestbed, user, type ApiKeysTestbed } from '../test/api-keys-testing.js';
+import { ApiKey } from './api-key.entity.js';
+import { generateApiKey } from './api-key.format.js';
+import { ApiKeyVerifier, hashApiKey } from './api-key.verifier.js';
+import { ApiKeysService } from './api-keys.service.js';
+
+async function refusal(action: () => unknown): Promise<GatehouseError> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof GatehouseError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('ApiKeyVerifier', () => {
+  let bed: ApiKeysTestbed;
+  let verifier: ApiKeyVerifier;
+  let keys: ApiKeysService;
+  const alice = user('alice');
+
+  beforeEach(async () => {
+    bed = await createApiKeysTestbed();
+    verifier = bed.module.get(ApiKeyVerifier);
+    keys = bed.module.get(ApiKeysService);
+  });
+  afterEach(() => bed.close());
+
+  it('turns a key into an api-key principal for its owner with the key scopes', async () => {
+    const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: ['orders:read'], expiresInDays: 30 });
+    const principal = await verifier.verify(key, '203.0.113.9');
+    expect(principal).toEqual({
+      kind: 'api-key',
+      subject: 'alice',
+      scopes: ['orders:read'],
+      credential: { mechanism: 'api-key', id: apiKey.id, expiresAt: bed.clock.now() + 30 * 86_400_000 },
+    });
+    expect(Object.isFrozen(principal)).toBe(true);
+  });
+
+  it('stores only the SHA-256 of the key, never the key', async () => {
+    const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: [] });
+    const rows = await bed.dataSource.query('SELECT * FROM api_keys');
+    expect(JSON.stringify(rows)).not.toContain(key);
+    expect(JSON.stringify(rows)).not.toContain(key.slice(8, 40));
+    const row = await bed.dataSource.getRepository(ApiKey).findOneByOrFail({ id: apiKey.id });
+    expect(row.hash).toBe(hashApiKey(key));
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers a cached key and a bad checksum without a single query', async () => {
+    const { key } = await keys.create(alice, { name: 'ci', scopes: ['orders:read'] });
+    await verifier.verify(key);
+    bed.queries.queries.length = 0;
+    for (let i = 0; i < 50; i++) expect((verifier.verify(key) as Principal).subject).toBe('alice');
+    const typo = key.slice(0, 20) + (key[20] === 'a' ? 'b' : 'a') + key.slice(21);
+    for (const bad of [typo, 'gh_live_nope', 'garbage', '', `${key}x`]) {
+      expect((await refusal(() => verifier.verify(bad))).code).toBe('invalid_api_key');
+    }
+    expect(bed.queries.count).toBe(0);
+  });
+
+  it('returns cached keys synchronously (no promise on the hot path)', async () => {
+    const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
+    expect(verifier.verify(key)).toBeInstanceOf(Promise);
+    await verifier.verify(key);
+    expect(verifier.verify(key)).not.toBeInstanceOf(Promise);
+  });
+
+  it('remembers unknown keys: a repeat costs no query', async () => {
+    const unknown = generateApiKey('gh_live');
+    await refusal(() => verifier.verify(unknown));
+    expect(bed.queries.count).toBe(1);
+    await refusal(() => verifier.verify(unknown));
+    expect(bed.queries.count).toBe(1);
+  });
+
+  it('shares one query between concurrent first uses of a key', async () => {
+    const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
+    bed.queries.queries.length = 0;
+    const principals = await Promise.all(Array.from({ length: 20 }, () => verifier.verify(key)));
+    expect(new Set(principals.map((p) => p.credential.id)).size).toBe(1);
+    expect(bed.queries.count).toBe(1);
+  });
+
+  it('refuses unknown, revoked, expired and mistyped keys with one identical error', async () => {
+    const revoked = await keys.create(alice, { name: 'revoked', scopes: [] });
+    await verifier.verify(revoked.key);
+    await keys.revoke(alice, revoked.apiKey.id);
+    const expired = await keys.create(alice, { name: 'expired', scopes: [], expiresInDays: 1 });
+    const valid = await keys.create(alice, { name: 'valid', scopes: [], expiresInDays: 30 });
+    bed.clock.advance(86_400_000);
+    const mistyped = valid.key.slice(0, -1) + (valid.key.endsWith('a') ? 'b' : 'a');
+    const errors = await Promise.all(
+      [generateApiKey('gh_live'), revoked.key, expired.key, mistyped, 'gh_live_short'].map((key) => refusal(() => verifier.verify(key))),
+    );
+    const shapes = errors.map((error) => ({ code: error.code, status: error.status, message: error.message, details: error.details }));
+    expect(new Set(shapes.map((shape) => JSON.stringify(shape))).size).toBe(1);
+    expect(shapes[0]).toEqual({ code: 'invalid_api_key', status: 401, message: 'The API key is invalid.', details: { mechanism: 'api-key' } });
+  });
+
+  it('stops accepting a key the moment it expires, even from the cache', async () => {
+    const { key } = await keys.create(alice, { name: 'short', scopes: [], expiresInDays: 1 });
+    await verifier.verify(key);
+    bed.clock.advance(86_400_000 - 1);
+    expect((verifier.verify(key) as Principal).subject).toBe('alice');
+    bed.clock.advance(1);
+    expect((await refusal(() => verifier.verify(key))).code).toBe('invalid_api_key');
+  });
+
+  it('honours the revocation list over a cached entry (a racing fill on another instance)', async () => {
+    const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: [] });
+    await verifier.verify(key);
+    // Another instance revoked the key; our cache still holds it as valid.
+    await bed.module.get<RevocationStore>(RevocationStore).revoke(`api-key:${apiKey.id}`, bed.clock.now(), 60_000);
+    expect((await refusal(() => verifier.verify(key))).code).toBe('invalid_api_key');
+  });
+
+  it('turns a store outage into 503, not a 401 or a 500', async () => {
+    await bed.dataSource.query('DROP TABLE api_keys');
+    expect((await refusal(() => verifier.verify(generateApiKey('gh_live')))).code).toBe('service_unavailable');
+  });
+
+  it('keys cached entries by hash, never by the key', async () => {
+    const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
+    await verifier.verify(key);
+    const cache = bed.module.get<GatehouseCache>(GatehouseCacheToken);
+    expect(cache.get(`api-key:${hashApiKey(key)}`)).toBeDefined();
+    expect(cache.get(`api-key:${key}`)).toBeUndefined();
+  });
+
+  it('emits revoked_used when a revoked key is still tried, at most once per cooldown', async () => {
+    const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: [] });
+    await keys.revoke(alice, apiKey.id);
+    for (let i = 0; i < 5; i++) await refusal(() => verifier.verify(key, '198.51.100.4'));
+    const used = bed.events.filter((event) => event.type === 'api_key.revoked_used');
+    expect(used).toEqual([expect.objectContaining({ keyId: apiKey.id, subject: 'alice', ip: '198.51.100.4' })]);
+    bed.clock.advance(60_000);
+    await refusal(() => verifier.verify(key, '198.51.100.4'));
+    expect(bed.events.filter((event) => event.type === 'api_key.revoked_used')).toHaveLength(2);
+  });
+
+  it('emits failure_burst once when one IP fails ten times within a minute', async () => {
+    for (let i = 0; i < 9; i++) await refusal(() => verifier.verify(generateApiKey('gh_live'), '192.0.2.1'));
+    await refusal(() => verifier.verify('nonsense', '192.0.2.2'));
+    expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toHaveLength(0);
+    await refusal(() => verifier.verify('nonsense', '192.0.2.1'));
+    await refusal(() => verifier.verify('nonsense', '192.0.2.1'));
+    expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toEqual([
+      expect.objectContaining({ ip: '192.0.2.1', failures: 10 }),
+    ]);
+    bed.clock.advance(60_000);
+    for (let i = 0; i < 9; i++) await refusal(() => verifier.verify('nonsense', '192.0.2.1'));
+    expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toHaveLength(1);
+  });
+
+  it('emits new_network when a key moves to another /24 or /64, not within one', async () => {
+    const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: [] });
+    await verifier.verify(key, '203.0.113.10');
+    verifier.verify(key, '203.0.113.77');
+    verifier.verify(key, '203.0.113.10');
+    expect(bed.events.filter((event) => event.type === 'api_key.new_network')).toHaveLength(0);
+    verifier.verify(key, '198.51.100.7');
+    verifier.verify(key, '2001:db8:1:2::5');
+    verifier.verify(key, '2001:db8:1:2::9');
+    verifier.verify(key, '203.0.113.200');
+    expect(bed.events.filter((event) => event.type === 'api_key.new_network')).toEqual([
+      expect.objectContaining({ keyId: apiKey.id, subject: 'alice', network: '198.51.100.0/24', previousNetwork: '203.0.113.0/24' }),
+      expect.objectContaining({ network: '2001:db8:1:2::/64', previousNetwork: '198.51.100.0/24' }),
+    ]);
+  });
+});
