@@ -36,20 +36,29 @@ export class SessionVerifier {
     if (!isSessionSecret(secret)) throw invalidSession();
     const hash = hashSessionSecret(secret);
     const key = SESSION_CACHE_PREFIX + hash;
-    let session = this.cache.get<ActiveSession>(key);
-    const cached = session !== undefined;
-    if (!session) {
-      const record = await this.store.findByHash(hash);
-      if (!record) throw invalidSession();
-      session = toActiveSession(record);
-    }
-    if (this.revocations.isRevoked(session.id)) throw invalidSession();
     const now = this.clock.now();
-    if (now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) {
-      await this.expire(session, key);
-      throw new GatehouseError('session_expired', { mechanism: SESSION_MECHANISM });
+    let entry = this.cache.get<CachedSession>(key);
+    const wasCached = entry !== undefined;
+    // The cache's own TTL runs on its timer; checking the load time too keeps it on the injected clock.
+    if (entry && now - entry.loadedAt >= this.options.cacheTtlMs) entry = undefined;
+    // Another instance may have slid the idle expiry: a cached copy that looks expired is re-read first.
+    if (entry && isExpired(entry.session, now)) entry = undefined;
+    if (!entry) {
+      const record = await this.store.findByHash(hash);
+      if (!record) {
+        // Only a stale entry is worth dropping: unknown secrets must not cause cache traffic.
+        if (wasCached) await this.cache.invalidate(key);
+        throw invalidSession();
+      }
+      entry = { session: toActiveSession(record), loadedAt: now };
+      if (isExpired(entry.session, now)) {
+        await this.expire(entry.session, key);
+        throw new GatehouseError('session_expired', { mechanism: SESSION_MECHANISM });
+      }
+      this.cache.set(key, entry, Math.min(this.options.cacheTtlMs, entry.session.idleExpiresAt - now));
     }
-    if (!cached) this.cache.set(key, session, Math.min(this.options.cacheTtlMs, session.idleExpiresAt - now));
+    const session = entry.session;
+    if (this.revocations.isRevoked(session.id)) throw invalidSession();
     if (now - session.lastSeenAt >= this.options.touchIntervalMs) await this.touch(session, now);
     return session;
   }
@@ -74,6 +83,16 @@ export class SessionVerifier {
       this.logger.warn(`Could not delete an expired session: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/** A cache entry: the session and when this instance read it from the store. */
+interface CachedSession {
+  session: ActiveSession;
+  loadedAt: number;
+}
+
+function isExpired(session: ActiveSession, now: number): boolean {
+  return now >= session.idleExpiresAt || now >= session.absoluteExpiresAt;
 }
 
 function invalidSession(): GatehouseError {
