@@ -109,7 +109,7 @@ export class ApiKeyUsageRecorder implements OnModuleInit, BeforeApplicationShutd
         failure ??= error;
       }
     }
-    if (failure) throw failure;
+    if (failure) throw failure as Error;
   }
 
   private restore(delta: ApiKeyUsageDelta): void {

@@ -1,6 +1,6 @@
-import { GatehouseError, RevocationStore, type GatehouseCache, type Principal } from '@gatehouse/core';
+import { GatehouseError, RevocationStore, type GatehouseCache } from '@gatehouse/core';
 import { GatehouseCache as GatehouseCacheToken } from '@gatehouse/core';
-import { createApiKeysTestbed, user, type ApiKeysTestbed } from '../test/api-keys-testing.js';
+import { createApiKeysTestbed, user, verifyCached, type ApiKeysTestbed } from '../test/api-keys-testing.js';
 import { ApiKey } from './api-key.entity.js';
 import { generateApiKey } from './api-key.format.js';
 import { ApiKeyVerifier, hashApiKey } from './api-key.verifier.js';
@@ -55,7 +55,7 @@ describe('ApiKeyVerifier', () => {
     const { key } = await keys.create(alice, { name: 'ci', scopes: ['orders:read'] });
     await verifier.verify(key);
     bed.queries.queries.length = 0;
-    for (let i = 0; i < 50; i++) expect((verifier.verify(key) as Principal).subject).toBe('alice');
+    for (let i = 0; i < 50; i++) expect(verifyCached(verifier, key).subject).toBe('alice');
     const typo = key.slice(0, 20) + (key[20] === 'a' ? 'b' : 'a') + key.slice(21);
     for (const bad of [typo, 'gh_live_nope', 'garbage', '', `${key}x`]) {
       expect((await refusal(() => verifier.verify(bad))).code).toBe('invalid_api_key');
@@ -81,7 +81,7 @@ describe('ApiKeyVerifier', () => {
   it('shares one query between concurrent first uses of a key', async () => {
     const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
     bed.queries.queries.length = 0;
-    const principals = await Promise.all(Array.from({ length: 20 }, () => verifier.verify(key)));
+    const principals = await Promise.all(Array.from({ length: 20 }, async () => verifier.verify(key)));
     expect(new Set(principals.map((p) => p.credential.id)).size).toBe(1);
     expect(bed.queries.count).toBe(1);
   });
@@ -106,7 +106,7 @@ describe('ApiKeyVerifier', () => {
     const { key } = await keys.create(alice, { name: 'short', scopes: [], expiresInDays: 1 });
     await verifier.verify(key);
     bed.clock.advance(86_400_000 - 1);
-    expect((verifier.verify(key) as Principal).subject).toBe('alice');
+    expect(verifyCached(verifier, key).subject).toBe('alice');
     bed.clock.advance(1);
     expect((await refusal(() => verifier.verify(key))).code).toBe('invalid_api_key');
   });
@@ -160,13 +160,13 @@ describe('ApiKeyVerifier', () => {
   it('emits new_network when a key moves to another /24 or /64, not within one', async () => {
     const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: [] });
     await verifier.verify(key, '203.0.113.10');
-    verifier.verify(key, '203.0.113.77');
-    verifier.verify(key, '203.0.113.10');
+    verifyCached(verifier, key, '203.0.113.77');
+    verifyCached(verifier, key, '203.0.113.10');
     expect(bed.events.filter((event) => event.type === 'api_key.new_network')).toHaveLength(0);
-    verifier.verify(key, '198.51.100.7');
-    verifier.verify(key, '2001:db8:1:2::5');
-    verifier.verify(key, '2001:db8:1:2::9');
-    verifier.verify(key, '203.0.113.200');
+    verifyCached(verifier, key, '198.51.100.7');
+    verifyCached(verifier, key, '2001:db8:1:2::5');
+    verifyCached(verifier, key, '2001:db8:1:2::9');
+    verifyCached(verifier, key, '203.0.113.200');
     expect(bed.events.filter((event) => event.type === 'api_key.new_network')).toEqual([
       expect.objectContaining({ keyId: apiKey.id, subject: 'alice', network: '198.51.100.0/24', previousNetwork: '203.0.113.0/24' }),
       expect.objectContaining({ network: '2001:db8:1:2::/64', previousNetwork: '198.51.100.0/24' }),

@@ -4,7 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { GatehouseModule, ManualClock, type Principal, type SecurityEvent } from '@gatehouse/core';
-import { ApiKeysModule, apiKeysEntities, type ApiKeysModuleOptions } from '../src/index.js';
+// eslint-disable-next-line no-restricted-imports -- this library's own test helper reaching its public entry
+import { ApiKeysModule, ApiKeyVerifier, apiKeysEntities, type ApiKeysModuleOptions } from '../src/index.js';
 
 /** Counts every SQL statement a DataSource runs (TypeORM calls its logger for each, logging or not). */
 export class QueryCounter implements TypeOrmLogger {
@@ -34,6 +35,13 @@ export class QueryCounter implements TypeOrmLogger {
 /** A user principal holding `scopes`, as the guard would build it from a session. */
 export function user(subject: string, scopes: string[] = ['orders:read', 'orders:write', 'api-keys:manage']): Principal {
   return { kind: 'user', subject, scopes, credential: { mechanism: 'session', id: `session-of-${subject}` } };
+}
+
+/** Verifies a key that must already be cached, so the answer is synchronous. */
+export function verifyCached(verifier: ApiKeyVerifier, key: string, ip?: string): Principal {
+  const result = verifier.verify(key, ip);
+  if (result instanceof Promise) throw new Error('expected a cached (synchronous) verification');
+  return result;
 }
 
 export interface ApiKeysTestbed {
