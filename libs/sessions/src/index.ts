@@ -1,4 +1,5 @@
 export * from './csrf-protection.js';
+export * from './origin-check.guard.js';
 export * from './recent-auth.guard.js';
 export * from './require-recent-auth.decorator.js';
 export * from './session.entity.js';

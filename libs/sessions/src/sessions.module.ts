@@ -2,6 +2,7 @@ import { Module, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CsrfProtection } from './csrf-protection.js';
+import { OriginCheckGuard } from './origin-check.guard.js';
 import { RecentAuthGuard } from './recent-auth.guard.js';
 import { SessionRecord } from './session.entity.js';
 import { SessionMechanism } from './session.mechanism.js';
@@ -35,6 +36,7 @@ const providers: Provider[] = [
   SessionStrategy,
   SessionPurger,
   RecentAuthGuard,
+  OriginCheckGuard,
   { provide: APP_INTERCEPTOR, useClass: SessionVaryInterceptor },
 ];
 
@@ -47,6 +49,6 @@ const providers: Provider[] = [
 @Module({
   imports: [TypeOrmModule.forFeature([SessionRecord])],
   providers,
-  exports: [SESSIONS_OPTIONS, SessionStore, SessionService, SessionCookie, CsrfProtection, SessionMechanism, SessionVerifier, RecentAuthGuard],
+  exports: [SESSIONS_OPTIONS, SessionStore, SessionService, SessionCookie, CsrfProtection, SessionMechanism, SessionVerifier, RecentAuthGuard, OriginCheckGuard],
 })
 export class SessionsModule extends SessionsConfigurableModule {}
