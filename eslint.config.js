@@ -21,7 +21,7 @@ const LIBRARY_FORBIDDEN_IMPORTS = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'data/**'] },
 
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,0 +1,171 @@
+import autocannon, { type AutocannonRequest } from 'autocannon';
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { RoundSample } from './bench-table.js';
+import type { FromServer, ToServer } from './bench-ipc.js';
+
+/** Benchmarks only ever target this machine's loopback interface. */
+export const BENCH_HOST = '127.0.0.1';
+
+/** A server process the bench started, with its CPU meter. */
+export interface BenchServer {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** The server's CPU time so far, in microseconds (user + system, all threads). */
+  cpuMicros(): Promise<number>;
+  /** What the server printed (for failures). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Forks `entry` (a built bench server: see bench-ipc.ts) with `env`, waits until it listens on
+ * the loopback interface, and returns a handle to it. Fails after `timeoutMs`.
+ */
+export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<BenchServer> {
+  const child = fork(entry, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    // Keep the tail only: a misbehaving server must not fill the driver's memory.
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const pending = new Map<number, (micros: number) => void>();
+  let nextId = 0;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not start within ${timeoutMs} ms\n${output}`));
+    }, timeoutMs);
+    child.on('message', (message: FromServer) => {
+      if (message.type === 'listening') {
+        clearTimeout(timer);
+        resolve(message.port);
+      } else if (message.type === 'failed') {
+        clearTimeout(timer);
+        reject(new Error(`${entry} failed to start:\n${message.message}\n${output}`));
+      } else if (message.type === 'cpu') {
+        pending.get(message.id)?.(message.micros);
+        pending.delete(message.id);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with code ${code} before listening\n${output}`));
+    });
+  });
+
+  const request = (message: ToServer) => child.send(message);
+  return {
+    url: `http://${BENCH_HOST}:${port}`,
+    output: () => output,
+    cpuMicros: () =>
+      new Promise<number>((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => reject(new Error('The server did not report its CPU time')), 10_000);
+        pending.set(id, (micros) => {
+          clearTimeout(timer);
+          resolve(micros);
+        });
+        request({ type: 'cpu', id });
+      }),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      request({ type: 'stop' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** One load pattern: a path with fixed headers, or a request rewritten before each send. */
+export interface LoadPattern {
+  path: string;
+  headers?: Record<string, string>;
+  /** Per-request rewrite, e.g. to send a different token each time. */
+  setupRequest?: AutocannonRequest['setupRequest'];
+}
+
+export interface LoadLimits {
+  connections: number;
+  /** Run for this many seconds… */
+  seconds?: number;
+  /** …or until this many requests have completed. */
+  amount?: number;
+}
+
+/** What the load generator saw in one run. */
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Runs autocannon against `baseUrl` (which must be the loopback bench server) once. */
+export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: LoadLimits): Promise<LoadResult> {
+  const url = new URL(baseUrl);
+  if (url.hostname !== BENCH_HOST) throw new Error(`Refusing to load ${url.hostname}: benchmarks only target ${BENCH_HOST}`);
+  if (limits.seconds === undefined && limits.amount === undefined) throw new Error('A load run needs a duration or an amount');
+  const started = performance.now();
+  const result = await autocannon({
+    url: `${url.origin}${pattern.path}`,
+    connections: limits.connections,
+    pipelining: 1,
+    timeout: 10,
+    ...(limits.amount !== undefined ? { amount: limits.amount } : { duration: limits.seconds }),
+    headers: pattern.headers ?? {},
+    ...(pattern.setupRequest ? { requests: [{ method: 'GET', path: pattern.path, setupRequest: pattern.setupRequest }] } : {}),
+  });
+  const seconds = result.duration > 0 ? result.duration : (performance.now() - started) / 1000;
+  return { requests: result.requests.total, seconds, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+}
+
+/** Runs one load against `server` and reads the server's CPU time around it. */
+export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits): Promise<RoundSample> {
+  const before = await server.cpuMicros();
+  const load = await runLoad(server.url, pattern, limits);
+  const after = await server.cpuMicros();
+  return { row, ...load, cpuMicros: after - before };
+}
+
+/** A row of a benchmark and how to load it in a given round (round -1 is the warm-up). */
+export interface BenchRow {
+  name: string;
+  load(round: number): { pattern: LoadPattern; limits: LoadLimits };
+}
+
+/**
+ * Warms every row up once, then runs `rounds` rounds that each load every row in turn, so slow
+ * drift (thermal, other processes, a growing database) hits all rows alike.
+ */
+export async function runInterleaved(server: BenchServer, rows: readonly BenchRow[], rounds: number, log: (message: string) => void): Promise<RoundSample[]> {
+  log(`warm-up (${rows.map((row) => row.name).join(', ')})`);
+  for (const row of rows) {
+    const { pattern, limits } = row.load(-1);
+    await measureRound(server, row.name, pattern, limits);
+  }
+  const samples: RoundSample[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    log(`round ${round + 1} of ${rounds}`);
+    for (const row of rows) {
+      const { pattern, limits } = row.load(round);
+      samples.push(await measureRound(server, row.name, pattern, limits));
+    }
+  }
+  return samples;
+}
+
+/** Reads a positive number from the environment, within bounds, else the default. */
+export function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max}`);
+  return value;
+}

@@ -1,0 +1,47 @@
+import type { INestApplication } from '@nestjs/common';
+
+/** Messages between the bench driver and a server it started with `fork()`. */
+export type ToServer = { type: 'cpu'; id: number } | { type: 'stop' };
+export type FromServer =
+  | { type: 'listening'; port: number }
+  | { type: 'cpu'; id: number; micros: number }
+  | { type: 'failed'; message: string };
+
+/** Server CPU time so far (user + system, every thread of the process), in microseconds. */
+export function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+function send(message: FromServer): void {
+  process.send?.(message);
+}
+
+/**
+ * Runs inside the benchmarked server process: listens on an ephemeral loopback port, reports it,
+ * then answers CPU-time queries over the IPC channel (not HTTP, so reading the meter costs the
+ * measured routes nothing) until told to stop or the driver goes away.
+ */
+export async function serveForBench(start: () => Promise<INestApplication>): Promise<void> {
+  if (!process.send) throw new Error('Start this file through the bench driver (it needs an IPC channel).');
+  let app: INestApplication;
+  try {
+    app = await start();
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  }
+  const stop = async () => {
+    await app.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('message', (message: ToServer) => {
+    if (message.type === 'cpu') send({ type: 'cpu', id: message.id, micros: cpuMicros() });
+    else if (message.type === 'stop') void stop();
+  });
+  // The driver died or closed the channel: never linger as an orphan.
+  process.on('disconnect', () => void stop());
+  const address = app.getHttpServer().address() as { port: number };
+  send({ type: 'listening', port: address.port });
+}

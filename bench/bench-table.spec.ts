@@ -1,0 +1,66 @@
+import { formatNumber, formatSigned, loadTable, markdownTable, summarizeRounds, type RoundSample } from './bench-table.js';
+
+const sample = (row: string, requests: number, seconds: number, cpuMicros: number, non2xx = 0): RoundSample => ({
+  row,
+  requests,
+  seconds,
+  cpuMicros,
+  non2xx,
+  errors: 0,
+});
+
+describe('summarizeRounds', () => {
+  it('adds rounds up before dividing and relates each row to the baseline', () => {
+    const rows = summarizeRounds([
+      sample('public', 10_000, 2, 400_000),
+      sample('jwt', 6_000, 2, 480_000),
+      sample('public', 14_000, 2, 560_000),
+      sample('jwt', 2_000, 1, 160_000, 3),
+    ]);
+    expect(rows.map((r) => r.row)).toEqual(['public', 'jwt']);
+    const [pub, jwt] = rows;
+    expect(pub).toMatchObject({ rounds: 2, requests: 24_000, reqPerSec: 6_000, ratio: 1, cpuMicrosPerRequest: 40, extraMicrosPerRequest: 0 });
+    // 8,000 requests in 3 s, 640,000 µs of CPU: 80 µs each, 40 µs more than public.
+    expect(jwt.reqPerSec).toBeCloseTo(8_000 / 3);
+    expect(jwt.ratio).toBeCloseTo(8_000 / 3 / 6_000);
+    expect(jwt.cpuMicrosPerRequest).toBe(80);
+    expect(jwt.extraMicrosPerRequest).toBe(40);
+    expect(jwt.non2xx).toBe(3);
+  });
+
+  it('weighs a long round more than a short one (no average of averages)', () => {
+    const [row] = summarizeRounds([sample('public', 9_000, 9, 0), sample('public', 3_000, 1, 0)]);
+    expect(row.reqPerSec).toBe(1_200);
+  });
+
+  it('leaves ratios undefined without a baseline and survives empty rounds', () => {
+    const [row] = summarizeRounds([sample('jwt', 0, 0, 0)]);
+    expect(row.reqPerSec).toBe(0);
+    expect(row.cpuMicrosPerRequest).toBe(0);
+    expect(row.ratio).toBeNaN();
+    expect(row.extraMicrosPerRequest).toBeNaN();
+  });
+});
+
+describe('formatting', () => {
+  it('formats numbers, signs and missing values', () => {
+    expect(formatNumber(12_345.6)).toBe('12,346');
+    expect(formatNumber(0.456, 2)).toBe('0.46');
+    expect(formatNumber(Number.NaN)).toBe('–');
+    expect(formatSigned(12.34)).toBe('+12.3');
+    expect(formatSigned(-0.44)).toBe('-0.4');
+    expect(formatSigned(-0.01)).toBe('0.0');
+  });
+
+  it('writes a markdown table with right-aligned columns and escaped pipes', () => {
+    expect(markdownTable(['a', 'b'], [['x|y', '1']], ['left', 'right'])).toBe('| a | b |\n| --- | ---: |\n| x\\|y | 1 |');
+  });
+
+  it('prints one line per adapter and row, the baseline without a difference', () => {
+    const rows = summarizeRounds([sample('public', 10_000, 1, 300_000), sample('jwt', 5_000, 1, 250_000)]);
+    const lines = loadTable([{ adapter: 'fastify', rows }]).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe('| fastify | public | 10,000 | 1.00 | 30.0 |  | 0 / 0 |');
+    expect(lines[3]).toBe('| fastify | jwt | 5,000 | 0.50 | 50.0 | +20.0 | 0 / 0 |');
+  });
+});

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+/** A reply from the demo, parsed. */
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  setCookies: string[];
+}
+
+/** An endpoint that is not there (yet) or refused the bench: the row is skipped with this note. */
+export class Unavailable extends Error {
+  override readonly name = 'Unavailable';
+}
+
+async function call(base: string, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: json === undefined ? undefined : JSON.stringify(json),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let body: Record<string, unknown>;
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    body = { text: text.slice(0, 200) };
+  }
+  return { status: response.status, body, setCookies: response.headers.getSetCookie() };
+}
+
+/** Throws `Unavailable` unless the reply has the expected status. */
+function expectStatus(reply: Reply, expected: number[], what: string): void {
+  if (expected.includes(reply.status)) return;
+  const why = reply.status === 404 ? 'endpoint not found' : `answered ${reply.status}${typeof reply.body.code === 'string' ? ` ${reply.body.code}` : ''}`;
+  throw new Unavailable(`${what}: ${why}`);
+}
+
+function stringField(reply: Reply, field: string, what: string): string {
+  const value = reply.body[field];
+  if (typeof value !== 'string' || value.length === 0) throw new Unavailable(`${what}: no "${field}" in the response`);
+  return value;
+}
+
+export interface BenchUser {
+  email: string;
+  password: string;
+}
+
+/** Registers a fresh user (public endpoint, part of the foundation). */
+export async function registerUser(base: string): Promise<BenchUser> {
+  const user = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: randomBytes(18).toString('base64url') };
+  const reply = await call(base, 'POST', '/auth/register', user);
+  if (reply.status !== 201) throw new Error(`POST /auth/register answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+  return user;
+}
+
+/** `POST /auth/token` {email, password} → an access token (and the refresh token, if any). */
+export async function issueTokens(base: string, user: BenchUser): Promise<{ accessToken: string; refreshToken?: string }> {
+  const reply = await call(base, 'POST', '/auth/token', user);
+  expectStatus(reply, [200, 201], 'POST /auth/token');
+  const accessToken = stringField(reply, 'access_token', 'POST /auth/token');
+  const refreshToken = typeof reply.body.refresh_token === 'string' ? reply.body.refresh_token : undefined;
+  return { accessToken, ...(refreshToken ? { refreshToken } : {}) };
+}
+
+/** `POST /auth/login` → the session cookie as a `Cookie` header value, and the CSRF token. */
+export async function openSession(base: string, user: BenchUser): Promise<{ cookie: string; csrfToken?: string }> {
+  const reply = await call(base, 'POST', '/auth/login', user);
+  expectStatus(reply, [200, 201], 'POST /auth/login');
+  const cookies = reply.setCookies.map((line) => line.split(';', 1)[0]).filter((pair) => pair.includes('='));
+  const session = cookies.find((pair) => pair.startsWith('__Host-session=')) ?? cookies.find((pair) => /session/i.test(pair.split('=', 1)[0]));
+  if (!session) throw new Unavailable('POST /auth/login: no session cookie in the response');
+  const csrfToken = typeof reply.body.csrfToken === 'string' ? reply.body.csrfToken : undefined;
+  return { cookie: session, ...(csrfToken ? { csrfToken } : {}) };
+}
+
+/** `POST /api-keys` as the signed-in user → the new key's plaintext (shown once). */
+export async function createApiKey(base: string, auth: Record<string, string>): Promise<string> {
+  const reply = await call(base, 'POST', '/api-keys', { name: 'bench', scopes: ['orders:read'] }, auth);
+  expectStatus(reply, [200, 201], 'POST /api-keys');
+  return stringField(reply, 'key', 'POST /api-keys');
+}
+
+/** The credential works on `GET /me`, or the row is skipped with the status it got. */
+export async function checkCredential(base: string, headers: Record<string, string>, what: string): Promise<void> {
+  const reply = await call(base, 'GET', '/me', undefined, headers);
+  expectStatus(reply, [200], `${what} on GET /me`);
+}
+
+/**
+ * Distinct access tokens, to measure verification without the verified-token cache: each refresh
+ * (`POST /auth/refresh`) rotates the refresh token and returns a fresh access token, far cheaper
+ * than a password login. A few families refresh in parallel; bounded by `count` and `budgetMs`.
+ */
+export async function mintDistinctTokens(
+  base: string,
+  user: BenchUser,
+  count: number,
+  budgetMs: number,
+  families = 4,
+): Promise<{ tokens: string[]; note?: string }> {
+  const deadline = performance.now() + budgetMs;
+  const tokens: string[] = [];
+  const starts = await Promise.all(Array.from({ length: families }, () => issueTokens(base, user)));
+  const chain = async (refreshToken: string | undefined): Promise<void> => {
+    let current = refreshToken;
+    while (current && tokens.length < count && performance.now() < deadline) {
+      const reply = await call(base, 'POST', '/auth/refresh', { refresh_token: current });
+      expectStatus(reply, [200, 201], 'POST /auth/refresh');
+      tokens.push(stringField(reply, 'access_token', 'POST /auth/refresh'));
+      current = typeof reply.body.refresh_token === 'string' ? reply.body.refresh_token : undefined;
+    }
+  };
+  tokens.push(...starts.map((start) => start.accessToken));
+  if (starts.every((start) => start.refreshToken)) {
+    await Promise.all(starts.map((start) => chain(start.refreshToken)));
+  } else {
+    // No refresh tokens in the body: fall back to password logins (slow: one argon2 hash each).
+    while (tokens.length < count && performance.now() < deadline) {
+      const batch = await Promise.all(Array.from({ length: families }, () => issueTokens(base, user)));
+      tokens.push(...batch.map((issued) => issued.accessToken));
+    }
+  }
+  const minted = tokens.slice(0, count);
+  return minted.length < count ? { tokens: minted, note: `only ${minted.length} of ${count} distinct tokens minted within ${budgetMs / 1000} s` } : { tokens: minted };
+}
