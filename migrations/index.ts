@@ -1,4 +1,5 @@
 import { DemoSchema1795837676396 } from './1795837676396-DemoSchema.js';
+import { ApiKeys1795838119056 } from './1795838119056-ApiKeys.js';
 
 /** Every migration, in order. `npm run migration:generate -- migrations/<Name>` writes new files here; list them below. */
-export const migrations: Function[] = [DemoSchema1795837676396];
+export const migrations: Function[] = [DemoSchema1795837676396, ApiKeys1795838119056];

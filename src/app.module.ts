@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DestinationStream } from 'pino';
 import { GatehouseModule, HttpErrorFilter, type Clock } from '@gatehouse/core';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { ApiKeysDemoModule } from './api-keys/api-keys-demo.module.js';
 import { DEMO_CONFIG, type DemoConfig } from './config/demo.config.js';
 import { databaseOptions } from './database/database.options.js';
 import { HealthController } from './health/health.controller.js';
@@ -37,6 +38,7 @@ export class AppModule {
         RateLimitsModule.forRoot(config),
         AccountsModule,
         OrdersModule,
+        ApiKeysDemoModule,
       ],
       controllers: [InfoController, HealthController],
       providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],

@@ -32,6 +32,12 @@ export interface DemoConfig {
   loginRateLimitAccount: RateLimit;
   /** `LOGIN_RATE_LIMIT_IP`, default `50/300`: login attempts per client IP. */
   loginRateLimitIp: RateLimit;
+  /** `API_KEY_RATE_LIMIT`, default `600/60`: requests per API key (each key has its own budget). */
+  apiKeyRateLimit: RateLimit;
+  /** `ANONYMOUS_RATE_LIMIT`, default `300/60`: requests without a credential per client IP (/64 for IPv6). */
+  anonymousRateLimit: RateLimit;
+  /** `API_KEY_PREFIX`, default `gh_live`: prefix of issued API keys (e.g. `gh_test` outside production). */
+  apiKeyPrefix: string;
   /** `PUBLIC_ORIGIN`: the origin browsers use to reach the demo, for CSRF origin checks. Default: derived from the request. */
   publicOrigin: string | undefined;
   /** `BODY_LIMIT_BYTES`, default 16384: larger request bodies get 413. */
@@ -59,6 +65,13 @@ function parsePositiveInt(name: string, value: string): number {
   return parsed;
 }
 
+function parseApiKeyPrefix(value: string): string {
+  if (!/^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/.test(value) || value.length > 32) {
+    throw new ConfigError('API_KEY_PREFIX must be lower-case letters and digits joined by single underscores, e.g. gh_live');
+  }
+  return value;
+}
+
 /** Reads the demo's configuration; throws `ConfigError` with a clear message on a bad value. */
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const adapter = (env.HTTP_ADAPTER ?? 'express').toLowerCase();
@@ -83,6 +96,9 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     rateLimitsEnabled: rateLimits === 'on',
     loginRateLimitAccount: parseRateLimit('LOGIN_RATE_LIMIT_ACCOUNT', env.LOGIN_RATE_LIMIT_ACCOUNT ?? '10/300'),
     loginRateLimitIp: parseRateLimit('LOGIN_RATE_LIMIT_IP', env.LOGIN_RATE_LIMIT_IP ?? '50/300'),
+    apiKeyRateLimit: parseRateLimit('API_KEY_RATE_LIMIT', env.API_KEY_RATE_LIMIT ?? '600/60'),
+    anonymousRateLimit: parseRateLimit('ANONYMOUS_RATE_LIMIT', env.ANONYMOUS_RATE_LIMIT ?? '300/60'),
+    apiKeyPrefix: parseApiKeyPrefix(env.API_KEY_PREFIX ?? 'gh_live'),
     publicOrigin: env.PUBLIC_ORIGIN || undefined,
     bodyLimitBytes: env.BODY_LIMIT_BYTES ? parsePositiveInt('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES) : 16_384,
   };

@@ -1,3 +1,4 @@
+import { apiKeysEntities } from '@gatehouse/api-keys';
 import { Account } from '../accounts/account.entity.js';
 import { Order } from '../orders/order.entity.js';
 
@@ -6,4 +7,4 @@ import { Order } from '../orders/order.entity.js';
  * (ormconfig.ts) and the schema test read this list; the running app loads the same entities
  * through `TypeOrmModule.forFeature` in each module.
  */
-export const demoEntities: Function[] = [Account, Order];
+export const demoEntities: Function[] = [Account, Order, ...apiKeysEntities];

@@ -5,6 +5,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { Redis } from 'ioredis';
 import type { GatehouseRequest } from '@gatehouse/core';
 import type { DemoConfig } from '../config/demo.config.js';
+import { apiKeyThrottlers } from './api-key-throttlers.js';
 import { GatehouseThrottlerGuard } from './gatehouse-throttler.guard.js';
 import { LOGIN_RATE_LIMIT_KEY } from './login-rate-limit.decorator.js';
 
@@ -55,7 +56,7 @@ export class RateLimitsModule implements OnModuleDestroy {
       module: RateLimitsModule,
       imports: [
         ThrottlerModule.forRoot({
-          throttlers: [...demoThrottlers(config), ...extraThrottlers],
+          throttlers: [...demoThrottlers(config), ...apiKeyThrottlers(config), ...extraThrottlers],
           setHeaders: false,
           ...(redis ? { storage: new ThrottlerStorageRedisService(redis) } : {}),
         }),

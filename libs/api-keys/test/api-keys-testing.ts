@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { GatehouseModule, ManualClock, type Principal, type SecurityEvent } from '@gatehouse/core';
-// eslint-disable-next-line no-restricted-imports -- this library's own test helper reaching its public entry
 import { ApiKeysModule, ApiKeyVerifier, apiKeysEntities, type ApiKeysModuleOptions } from '../src/index.js';
 
 /** Counts every SQL statement a DataSource runs (TypeORM calls its logger for each, logging or not). */
