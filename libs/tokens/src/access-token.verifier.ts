@@ -1,0 +1,181 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { Clock, GatehouseError, RevocationStore, type Principal, type PrincipalCredential } from '@gatehouse/core';
+import { precheckJws, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
+import { KeyRing } from './key-ring.js';
+import { ACCESS_TOKEN_LIFETIME_BOUNDS, type ResolvedTokensOptions } from './resolve-tokens-options.js';
+import { ACCESS_TOKEN_TYPE, JWT_MECHANISM, sessionRevocationKey, subjectRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
+import { VerifiedTokenCache, type VerifiedToken } from './verified-token.cache.js';
+
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope'];
+const DETAILS = { mechanism: JWT_MECHANISM } as const;
+
+/**
+ * Verifies bearer access tokens: structure and header first (`precheckJws`), then the signature
+ * with jose against a key of our ring (or the configured JWKS URL), with the algorithm pinned to
+ * that key, exact `iss` and `aud`, `typ: at+jwt`, required claims and a bounded clock skew. A
+ * verified token is cached until `exp`, so repeating it costs a `Map` lookup; revocation (its
+ * `sid`, and "everything of this subject issued until T") is checked on every call, hit or miss.
+ *
+ * Throws `GatehouseError` `invalid_token`, `token_expired` or `token_revoked` (401), or
+ * `service_unavailable` when a remote JWKS cannot be fetched.
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  private readonly logger = new Logger('AccessTokenVerifier');
+  private readonly cache: VerifiedTokenCache;
+  private readonly remoteKeys: JWTVerifyGetKey | undefined;
+  private readonly toleranceMs: number;
+
+  constructor(
+    @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
+    private readonly keyRing: KeyRing,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(RevocationStore) private readonly revocations: RevocationStore,
+  ) {
+    this.cache = new VerifiedTokenCache(options.verifiedTokenCacheSize);
+    this.toleranceMs = options.clockToleranceMs;
+    this.remoteKeys = options.jwksUrl ? remoteKeySet(options) : undefined;
+    // A key that stops verifying takes its cached tokens with it.
+    keyRing.onChange((removedKid) => {
+      if (removedKid !== undefined) this.cache.clear();
+    });
+  }
+
+  /**
+   * The principal of a valid, unrevoked access token. Synchronous when the token is cached (the
+   * hot path: one `Map` lookup, one clock read, two revocation lookups), else a promise.
+   */
+  verify(token: string): Principal | Promise<Principal> {
+    const cached = this.cache.get(token);
+    if (cached !== undefined) return this.admit(cached, this.clock.now());
+    return this.verifyUncached(token);
+  }
+
+  /** Drops every cached verification (e.g. in tests, or after changing keys by hand). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private admit(entry: VerifiedToken, now: number): Principal {
+    if (entry.expiresAt + this.toleranceMs <= now) throw new GatehouseError('token_expired', DETAILS);
+    if (entry.sessionKey !== undefined && this.revocations.revokedAt(entry.sessionKey) !== undefined) {
+      throw new GatehouseError('token_revoked', DETAILS);
+    }
+    const subjectRevokedAt = this.revocations.revokedAt(entry.subjectKey);
+    // iat has whole-second precision: a token issued in the second of a revocation counts as
+    // issued before it (the issuer moves iat past a known revocation; see AccessTokenIssuer).
+    if (subjectRevokedAt !== undefined && entry.issuedAt <= subjectRevokedAt) throw new GatehouseError('token_revoked', DETAILS);
+    return entry.principal;
+  }
+
+  private async verifyUncached(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    const now = this.clock.now();
+    try {
+      const header = precheckJws(token, this.options.maxTokenLength);
+      const { key, algorithms } = this.keyFor(header.kid, header.alg);
+      ({ payload } = await jwtVerify(token, key as CryptoKey, {
+        algorithms,
+        issuer: this.options.issuer,
+        audience: this.options.acceptedAudiences as string[],
+        typ: ACCESS_TOKEN_TYPE,
+        requiredClaims: REQUIRED_CLAIMS,
+        clockTolerance: this.toleranceMs / 1000,
+        maxTokenAge: ACCESS_TOKEN_LIFETIME_BOUNDS.max / 1000,
+        currentDate: new Date(now),
+      }));
+    } catch (error) {
+      throw this.refusal(error);
+    }
+    const entry = this.entryFor(payload);
+    this.cache.set(token, entry);
+    return this.admit(entry, now);
+  }
+
+  private keyFor(kid: string, alg: string): { key: CryptoKey | JWTVerifyGetKey; algorithms: string[] } {
+    if (this.remoteKeys) {
+      if (!this.options.remoteAlgorithms.includes(alg as never)) throw new TokenRejection('algorithm_not_allowed');
+      return { key: this.remoteKeys, algorithms: [...this.options.remoteAlgorithms] };
+    }
+    const key = this.keyRing.find(kid);
+    if (!key) throw new TokenRejection('unknown_kid');
+    // Each key is used with exactly one algorithm (RFC 8725 §3.1): `Ed25519` or `ES256` on an EdDSA key is refused.
+    if (alg !== key.alg) throw new TokenRejection('algorithm_not_allowed');
+    return { key: key.publicKey, algorithms: [key.alg] };
+  }
+
+  private entryFor(payload: JWTPayload): VerifiedToken {
+    const { sub, jti, scope, sid, client_id: clientId, auth_time: authTime, exp, iat } = payload as JWTPayload & Record<string, unknown>;
+    if (
+      typeof sub !== 'string' || sub === '' ||
+      typeof jti !== 'string' || jti === '' ||
+      typeof scope !== 'string' ||
+      (sid !== undefined && (typeof sid !== 'string' || sid === '')) ||
+      (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) ||
+      (authTime !== undefined && typeof authTime !== 'number') ||
+      typeof exp !== 'number' || typeof iat !== 'number'
+    ) {
+      throw this.refusal(new TokenRejection('invalid_claims'));
+    }
+    const credential: PrincipalCredential = { mechanism: JWT_MECHANISM, id: jti, expiresAt: exp * 1000 };
+    if (sid !== undefined) credential.sessionId = sid;
+    if (authTime !== undefined) credential.authTime = authTime * 1000;
+    const principal: Principal = Object.freeze({
+      kind: clientId === undefined ? 'user' : 'service',
+      subject: sub,
+      scopes: Object.freeze(scope.split(' ').filter(Boolean)),
+      credential: Object.freeze(credential),
+    });
+    return {
+      principal,
+      expiresAt: exp * 1000,
+      issuedAt: iat * 1000,
+      sessionKey: sid === undefined ? undefined : sessionRevocationKey(sid),
+      subjectKey: subjectRevocationKey(sub),
+    };
+  }
+
+  private refusal(error: unknown): GatehouseError {
+    if (error instanceof GatehouseError) return error;
+    if (error instanceof errors.JWTExpired) return new GatehouseError('token_expired', DETAILS, { cause: error });
+    if (error instanceof KeySourceUnavailable) {
+      this.logger.warn(`Cannot use the JWKS from ${this.options.jwksUrl?.origin}: ${error.message}`);
+      return new GatehouseError('service_unavailable', DETAILS, { cause: error });
+    }
+    const cause = error instanceof TokenRejection ? error : new TokenRejection(joseReason(error), { cause: error });
+    return new GatehouseError('invalid_token', DETAILS, { cause });
+  }
+}
+
+function joseReason(error: unknown): TokenRejectionReason {
+  if (!(error instanceof errors.JWTClaimValidationFailed)) return 'verification_failed';
+  return error.claim === 'typ' ? 'wrong_type' : 'invalid_claims';
+}
+
+/** The remote key set could not be fetched or read: a fault of the key source, not of the token. */
+class KeySourceUnavailable extends Error {
+  override readonly name = 'KeySourceUnavailable';
+}
+
+/**
+ * jose's remote JWKS (fetched only from the configured URL, never from a token's `jku`/`x5u`),
+ * with fetch failures told apart from tokens whose `kid` matches no published key.
+ */
+function remoteKeySet(options: ResolvedTokensOptions): JWTVerifyGetKey {
+  const keySet = createRemoteJWKSet(options.jwksUrl as URL, {
+    timeoutDuration: options.jwksTimeoutMs,
+    cooldownDuration: options.jwksCooldownMs,
+    cacheMaxAge: options.jwksCacheMaxAgeMs,
+  });
+  return async (header, token) => {
+    try {
+      return await keySet(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) {
+        throw error;
+      }
+      throw new KeySourceUnavailable((error as Error)?.message ?? 'unknown error', { cause: error });
+    }
+  };
+}

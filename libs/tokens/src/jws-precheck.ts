@@ -1,0 +1,76 @@
+import { hasDuplicateTopLevelMembers } from './json-members.js';
+
+/** Why a token was refused before (or instead of) its signature check; logged, never sent. */
+export type TokenRejectionReason =
+  | 'too_long'
+  | 'malformed'
+  | 'duplicate_member'
+  | 'embedded_key'
+  | 'crit'
+  | 'missing_kid'
+  | 'unknown_kid'
+  | 'algorithm_not_allowed'
+  | 'wrong_type'
+  | 'verification_failed'
+  | 'invalid_claims';
+
+/** An internal refusal with its reason; the verifier turns it into a 401 `invalid_token`. */
+export class TokenRejection extends Error {
+  override readonly name = 'TokenRejection';
+
+  constructor(
+    readonly reason: TokenRejectionReason,
+    options?: { cause?: unknown },
+  ) {
+    super(`Token rejected: ${reason}`, options);
+  }
+}
+
+/** The parts of a protected header the verifier decides on before calling jose. */
+export interface PrecheckedHeader {
+  alg: string;
+  kid: string;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Header members that carry or point to a key: a token never chooses its own key (RFC 8725 §3.10). */
+const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeObject(segment: string): string {
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.from(segment, 'base64url'));
+  } catch (error) {
+    throw new TokenRejection('malformed', { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TokenRejection('malformed', { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenRejection('malformed');
+  if (hasDuplicateTopLevelMembers(text)) throw new TokenRejection('duplicate_member');
+  return text;
+}
+
+/**
+ * Structural checks done before any cryptography, cheapest first: length (before parsing
+ * anything), three non-empty base64url segments, UTF-8 JSON objects without duplicate members,
+ * no key-carrying or `crit` header, and a string `kid`. Throws `TokenRejection`.
+ */
+export function precheckJws(token: string, maxLength: number): PrecheckedHeader {
+  if (token.length > maxLength) throw new TokenRejection('too_long');
+  if (!COMPACT_JWS.test(token)) throw new TokenRejection('malformed');
+  const firstDot = token.indexOf('.');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  const header = JSON.parse(decodeObject(token.slice(0, firstDot))) as Record<string, unknown>;
+  decodeObject(token.slice(firstDot + 1, secondDot));
+  for (const name of KEY_HEADERS) if (name in header) throw new TokenRejection('embedded_key');
+  // We never issue critical extensions, so any `crit` (even an empty one) is refused.
+  if ('crit' in header) throw new TokenRejection('crit');
+  if (typeof header.alg !== 'string') throw new TokenRejection('malformed');
+  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) throw new TokenRejection('missing_kid');
+  return { alg: header.alg, kid: header.kid };
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  GATEHOUSE_ERRORS,
+  GATEHOUSE_OPTIONS,
+  MechanismRegistry,
+  type CredentialMechanism,
+  type GatehouseError,
+  type GatehouseRequest,
+  type Principal,
+  type ResolvedGatehouseOptions,
+} from '@gatehouse/core';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
+import { JWT_MECHANISM, TOKENS_OPTIONS } from './tokens.constants.js';
+
+/**
+ * The bearer access-token mechanism the global guard calls directly: `Authorization: Bearer <jwt>`
+ * (scheme case-insensitive, RFC 7235 §2.1), verified by `AccessTokenVerifier`, answered on failure
+ * with an RFC 6750 §3 challenge. Registered with the guard when the module starts.
+ */
+@Injectable()
+export class JwtMechanism implements CredentialMechanism, OnModuleInit {
+  readonly name = JWT_MECHANISM;
+  readonly ambient = false;
+  private readonly bareChallenge: string;
+  private readonly challenges = new Map<string, string>();
+
+  constructor(
+    protected readonly verifier: AccessTokenVerifier,
+    private readonly registry: MechanismRegistry,
+    @Inject(GATEHOUSE_OPTIONS) gatehouseOptions: ResolvedGatehouseOptions,
+    @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
+  ) {
+    this.bareChallenge = `Bearer realm="${gatehouseOptions.realm.replace(/["\\]/g, '')}"`;
+  }
+
+  onModuleInit(): void {
+    if (this.options.registerMechanism) this.registry.register(this);
+  }
+
+  /** The bearer token, or undefined when the request carries no `Bearer` authorization (another mechanism's turn). */
+  extract(request: GatehouseRequest): string | undefined {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || header.length < 7) return undefined;
+    // "Bearer " compared without allocating: letters OR 0x20 fold to lower case.
+    if (
+      (header.charCodeAt(0) | 0x20) !== 0x62 || (header.charCodeAt(1) | 0x20) !== 0x65 || (header.charCodeAt(2) | 0x20) !== 0x61 ||
+      (header.charCodeAt(3) | 0x20) !== 0x72 || (header.charCodeAt(4) | 0x20) !== 0x65 || (header.charCodeAt(5) | 0x20) !== 0x72 ||
+      header.charCodeAt(6) !== 0x20
+    ) {
+      return undefined;
+    }
+    // Present but empty still counts as a bearer credential: it is refused, never skipped.
+    return header.charCodeAt(7) === 0x20 ? header.slice(7).trimStart() : header.slice(7);
+  }
+
+  authenticate(credential: string): Principal | Promise<Principal> {
+    return this.verifier.verify(credential);
+  }
+
+  /** `Bearer realm="…"` alone when no token was sent; with `error="invalid_token"` and a fixed description when one was refused. */
+  challenge(error?: GatehouseError): string {
+    if (!error) return this.bareChallenge;
+    let challenge = this.challenges.get(error.code);
+    if (challenge === undefined) {
+      const spec = GATEHOUSE_ERRORS[error.code] as { message: string; oauthError?: string };
+      const oauthError = spec.oauthError === 'invalid_token' || spec.oauthError === 'insufficient_scope' ? spec.oauthError : 'invalid_token';
+      challenge = `${this.bareChallenge}, error="${oauthError}", error_description="${spec.message.replace(/["\\]/g, '')}"`;
+      this.challenges.set(error.code, challenge);
+    }
+    return challenge;
+  }
+}

@@ -1,0 +1,68 @@
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { generateSigningKey, type SigningAlgorithm, type SigningKeyJwk } from './signing-key.js';
+
+/**
+ * What a key file holds: the keys (private JWKs, or public ones that only verify), which one signs,
+ * and when each retired key stops verifying (epoch ms). Plain JWK arrays and JWKS `{keys}` files
+ * are read too.
+ *
+ * @example { "active": "k2", "keys": [{ "kty": "OKP", "crv": "Ed25519", "x": "…", "d": "…", "kid": "k2" }, …], "retiring": { "k1": 1767225600000 } }
+ */
+export interface KeyFileContents {
+  active?: string;
+  keys: SigningKeyJwk[];
+  retiring?: Record<string, number>;
+}
+
+/** Reads a key file; throws a TypeError naming the file when it is not one. */
+export function readKeyFile(path: string): KeyFileContents {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new TypeError(`Cannot read signing keys from ${path}: ${(error as Error).message}`);
+  }
+  if (Array.isArray(parsed)) return { keys: parsed as SigningKeyJwk[] };
+  const candidate = parsed as Partial<KeyFileContents> | null;
+  if (!candidate || typeof candidate !== 'object' || !Array.isArray(candidate.keys)) {
+    throw new TypeError(`Signing key file ${path} must hold a JWK array or an object with "keys"`);
+  }
+  const retiring: Record<string, number> = {};
+  for (const [kid, until] of Object.entries(candidate.retiring ?? {})) {
+    if (typeof until !== 'number' || !Number.isFinite(until)) throw new TypeError(`Signing key file ${path}: retiring.${kid} must be epoch milliseconds`);
+    retiring[kid] = until;
+  }
+  return { keys: candidate.keys, ...(typeof candidate.active === 'string' ? { active: candidate.active } : {}), retiring };
+}
+
+/** Writes a key file readable by its owner only, atomically (a crash never leaves half a file). */
+export function writeKeyFile(path: string, contents: KeyFileContents): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/**
+ * Reads the key file at `path`, creating it with one generated key on first use: how a
+ * single-node deployment keeps tokens valid across restarts without managing keys by hand.
+ *
+ * @example TokensModule.forRoot({ issuer, audience, keysFile: ensureKeyFile('./data/signing-keys.json') })
+ */
+export async function ensureKeyFile(path: string, algorithm: SigningAlgorithm = 'EdDSA'): Promise<string> {
+  if (existsSync(path)) return path;
+  const key = await generateSigningKey(algorithm);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.new`;
+  writeFileSync(temporary, `${JSON.stringify({ active: key.kid, keys: [key], retiring: {} }, null, 2)}\n`, { mode: 0o600 });
+  try {
+    // link() fails when the file exists: two instances starting at once agree on the first key.
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+  return path;
+}

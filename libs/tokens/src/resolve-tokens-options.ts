@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import type { SigningAlgorithm, SigningKeyJwk } from './signing-key.js';
+import type { TokensModuleOptions } from './tokens-options.interface.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
+
+/** Bounds enforced at start: outside them the module refuses to start. */
+export const ACCESS_TOKEN_LIFETIME_BOUNDS = { min: 5 * MINUTE, max: 15 * MINUTE } as const;
+export const CLOCK_TOLERANCE_BOUNDS = { min: SECOND, max: 60 * SECOND } as const;
+export const REFRESH_REUSE_LEEWAY_MAX_MS = 5 * SECOND;
+
+/** A configuration the module refuses to start with; the message says what to change. */
+export class TokensConfigurationError extends Error {
+  override readonly name = 'TokensConfigurationError';
+}
+
+/** Options with every default applied and every bound checked. */
+export interface ResolvedTokensOptions {
+  issuer: string;
+  audience: string;
+  acceptedAudiences: readonly string[];
+  keys: readonly SigningKeyJwk[];
+  keysFile: string | undefined;
+  activeKid: string | undefined;
+  algorithm: SigningAlgorithm;
+  jwksUrl: URL | undefined;
+  remoteAlgorithms: readonly SigningAlgorithm[];
+  jwksTimeoutMs: number;
+  jwksCacheMaxAgeMs: number;
+  jwksCooldownMs: number;
+  jwksMaxAgeMs: number;
+  accessTokenLifetimeMs: number;
+  clockToleranceMs: number;
+  maxTokenLength: number;
+  verifiedTokenCacheSize: number;
+  registerMechanism: boolean;
+  refreshTokens: boolean;
+  refreshAbsoluteLifetimeMs: number;
+  refreshIdleLifetimeMs: number;
+  refreshReuseLeewayMs: number;
+  /** The secret bytes, and whether they were configured (false: random for this process only). */
+  refreshSecret: Buffer;
+  refreshSecretConfigured: boolean;
+  maxFamiliesPerSubject: number;
+  purgeIntervalMs: number;
+  purgeBatchSize: number;
+  userAgentMaxLength: number;
+  dataSourceName: string | undefined;
+}
+
+const ALGORITHMS: readonly SigningAlgorithm[] = ['EdDSA', 'ES256'];
+
+function fail(message: string): never {
+  throw new TokensConfigurationError(`TokensModule: ${message}`);
+}
+
+function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const resolved = value ?? fallback;
+  if (!Number.isInteger(resolved) || resolved < min || resolved > max) {
+    fail(`${name} must be an integer between ${min} and ${max}, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function parseKeys(keys: TokensModuleOptions['keys']): SigningKeyJwk[] {
+  if (keys === undefined) return [];
+  let parsed: unknown = keys;
+  if (typeof keys === 'string') {
+    if (keys.trim() === '') return [];
+    try {
+      parsed = JSON.parse(keys);
+    } catch {
+      fail('keys is not valid JSON (expected a JWK array or a JWKS {"keys": [...]})');
+    }
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Array.isArray((parsed as { keys?: unknown }).keys)) {
+    parsed = (parsed as { keys: unknown[] }).keys;
+  }
+  if (!Array.isArray(parsed) || parsed.some((key) => typeof key !== 'object' || key === null)) {
+    fail('keys must be a JWK array or a JWKS {"keys": [...]}');
+  }
+  return parsed as SigningKeyJwk[];
+}
+
+function parseSecret(secret: string | undefined): { bytes: Buffer; configured: boolean } {
+  if (secret === undefined || secret === '') return { bytes: randomBytes(32), configured: false };
+  const bytes = /^[A-Za-z0-9_-]{43,}$/.test(secret) ? Buffer.from(secret, 'base64url') : Buffer.from(secret, 'utf8');
+  if (bytes.length < 32) fail('refreshSecret must hold at least 32 bytes (256 bits)');
+  return { bytes, configured: true };
+}
+
+/** Applies defaults and refuses out-of-bounds values with a message naming the option and its bounds. */
+export function resolveTokensOptions(options: TokensModuleOptions): ResolvedTokensOptions {
+  if (!options || typeof options.issuer !== 'string' || options.issuer === '') fail('issuer is required');
+  if (typeof options.audience !== 'string' || options.audience === '') fail('audience is required');
+  const lifetime = options.accessTokenLifetimeMs ?? 10 * MINUTE;
+  if (!Number.isInteger(lifetime) || lifetime < ACCESS_TOKEN_LIFETIME_BOUNDS.min || lifetime > ACCESS_TOKEN_LIFETIME_BOUNDS.max) {
+    fail(
+      `accessTokenLifetimeMs must be between 5 and 15 minutes (300000–900000 ms), got ${String(options.accessTokenLifetimeMs)}: ` +
+        'shorter lifetimes multiply refresh traffic, longer ones keep stolen tokens usable for too long',
+    );
+  }
+  const algorithm = options.algorithm ?? 'EdDSA';
+  if (!ALGORITHMS.includes(algorithm)) fail(`algorithm must be one of ${ALGORITHMS.join(', ')}`);
+  const remoteAlgorithms = options.remoteAlgorithms ?? ['EdDSA'];
+  if (remoteAlgorithms.length === 0 || remoteAlgorithms.some((alg) => !ALGORITHMS.includes(alg))) {
+    fail(`remoteAlgorithms must be a non-empty subset of ${ALGORITHMS.join(', ')}`);
+  }
+  let jwksUrl: URL | undefined;
+  if (options.jwksUrl !== undefined) {
+    try {
+      jwksUrl = new URL(options.jwksUrl);
+    } catch {
+      fail('jwksUrl is not a valid URL');
+    }
+    if (jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:') fail('jwksUrl must be an http(s) URL');
+    if (options.keys !== undefined || options.keysFile !== undefined) fail('give either jwksUrl (resource server) or keys/keysFile, not both');
+  }
+  const leeway = integer('refreshReuseLeewayMs', options.refreshReuseLeewayMs, 2 * SECOND, 0, REFRESH_REUSE_LEEWAY_MAX_MS);
+  const secret = parseSecret(options.refreshSecret);
+  const refreshTokens = options.refreshTokens ?? jwksUrl === undefined;
+  if (refreshTokens && jwksUrl) fail('refresh tokens need signing keys: a resource server (jwksUrl) cannot issue them');
+  const absolute = integer('refreshAbsoluteLifetimeMs', options.refreshAbsoluteLifetimeMs, 30 * DAY, MINUTE);
+  return {
+    issuer: options.issuer,
+    audience: options.audience,
+    acceptedAudiences: options.acceptedAudiences?.length ? [...options.acceptedAudiences] : [options.audience],
+    keys: parseKeys(options.keys),
+    keysFile: options.keysFile,
+    activeKid: options.activeKid,
+    algorithm,
+    jwksUrl,
+    remoteAlgorithms: [...remoteAlgorithms],
+    jwksTimeoutMs: integer('jwksTimeoutMs', options.jwksTimeoutMs, 5 * SECOND, 100),
+    jwksCacheMaxAgeMs: integer('jwksCacheMaxAgeMs', options.jwksCacheMaxAgeMs, 10 * MINUTE, 0),
+    jwksCooldownMs: integer('jwksCooldownMs', options.jwksCooldownMs, 30 * SECOND, 0),
+    jwksMaxAgeMs: integer('jwksMaxAgeMs', options.jwksMaxAgeMs, 5 * MINUTE, 0),
+    accessTokenLifetimeMs: lifetime,
+    clockToleranceMs: integer('clockToleranceMs', options.clockToleranceMs, 30 * SECOND, CLOCK_TOLERANCE_BOUNDS.min, CLOCK_TOLERANCE_BOUNDS.max),
+    maxTokenLength: integer('maxTokenLength', options.maxTokenLength, 8192, 256, 16_384),
+    verifiedTokenCacheSize: integer('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000, 0),
+    registerMechanism: options.registerMechanism ?? true,
+    refreshTokens,
+    refreshAbsoluteLifetimeMs: absolute,
+    refreshIdleLifetimeMs: integer('refreshIdleLifetimeMs', options.refreshIdleLifetimeMs, 14 * DAY, MINUTE, absolute),
+    refreshReuseLeewayMs: leeway,
+    refreshSecret: secret.bytes,
+    refreshSecretConfigured: secret.configured,
+    maxFamiliesPerSubject: integer('maxFamiliesPerSubject', options.maxFamiliesPerSubject, 10, 1),
+    purgeIntervalMs: integer('purgeIntervalMs', options.purgeIntervalMs, 60 * MINUTE, 0),
+    purgeBatchSize: integer('purgeBatchSize', options.purgeBatchSize, 500, 1, 10_000),
+    userAgentMaxLength: integer('userAgentMaxLength', options.userAgentMaxLength, 512, 0, 512),
+    dataSourceName: options.dataSourceName,
+  };
+}

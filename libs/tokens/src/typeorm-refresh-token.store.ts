@@ -1,0 +1,131 @@
+import { In, IsNull, LessThanOrEqual, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { RefreshFamily } from './refresh-family.entity.js';
+import type { FamilyTouch, RefreshFamilyRecord, RefreshTokenRecord, RefreshTokenStore, SpendOutcome } from './refresh-token-store.interface.js';
+import { RefreshToken } from './refresh-token.entity.js';
+
+/** Drivers whose TypeORM transactions share one connection (concurrent ones would nest as savepoints). */
+const SINGLE_CONNECTION_DRIVERS = new Set(['better-sqlite3', 'sqlite', 'sqljs', 'capacitor', 'cordova', 'expo', 'react-native', 'nativescript']);
+/** Per DataSource, the tail of the queue our single-connection transactions wait in. */
+const transactionQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+class FamilyRevoked extends Error {}
+
+/**
+ * The default `RefreshTokenStore`, on the app's TypeORM DataSource (SQLite or PostgreSQL).
+ * Rotation is one transaction around a conditional `UPDATE … WHERE spent_at IS NULL` whose
+ * affected-row count decides the single winner. On PostgreSQL concurrent rotations block on the
+ * row lock and then see the winner's commit; on SQLite, where TypeORM runs every transaction on
+ * one connection, this store queues its own transactions so they never interleave.
+ */
+export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
+  constructor(private readonly resolveDataSource: () => DataSource) {}
+
+  private get dataSource(): DataSource {
+    return this.resolveDataSource();
+  }
+
+  async createFamily(family: RefreshFamilyRecord, firstToken: RefreshTokenRecord): Promise<void> {
+    await this.transaction(async (manager) => {
+      await manager.insert(RefreshFamily, family);
+      await manager.insert(RefreshToken, firstToken);
+    });
+  }
+
+  async findToken(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamilyRecord } | undefined> {
+    const token = await this.dataSource.getRepository(RefreshToken).findOneBy({ tokenHash });
+    if (!token) return undefined;
+    const family = await this.dataSource.getRepository(RefreshFamily).findOneBy({ id: token.familyId });
+    return family ? { token, family } : undefined;
+  }
+
+  async spend(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): Promise<SpendOutcome> {
+    try {
+      return await this.transaction(async (manager) => {
+        const spent = await manager
+          .createQueryBuilder()
+          .update(RefreshToken)
+          .set({ spentAt: touch.lastUsedAt, successorHash: successor.tokenHash })
+          .where({ tokenHash, spentAt: IsNull() })
+          .execute();
+        if (spent.affected !== 1) return 'already_spent';
+        const now = touch.lastUsedAt;
+        const touched = await manager
+          .createQueryBuilder()
+          .update(RefreshFamily)
+          .set(touch)
+          .where({ id: familyId, revokedAt: IsNull(), expiresAt: MoreThan(now), idleExpiresAt: MoreThan(now) })
+          .execute();
+        // Revoked (or expired) since it was read: undo the spend, issue nothing.
+        if (touched.affected !== 1) throw new FamilyRevoked();
+        await manager.insert(RefreshToken, successor);
+        return 'rotated';
+      });
+    } catch (error) {
+      if (error instanceof FamilyRevoked) return 'family_revoked';
+      throw error;
+    }
+  }
+
+  async revokeFamily(familyId: string, reason: string, at: number, purgeAfter: number, subject?: string): Promise<RefreshFamilyRecord | undefined> {
+    const where = subject === undefined ? { id: familyId, revokedAt: IsNull() } : { id: familyId, subject, revokedAt: IsNull() };
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(RefreshFamily)
+      .set({ revokedAt: at, revokedReason: reason, purgeAfter })
+      .where(where)
+      .execute();
+    if (result.affected !== 1) return undefined;
+    return (await this.dataSource.getRepository(RefreshFamily).findOneBy({ id: familyId })) ?? undefined;
+  }
+
+  async revokeSubject(subject: string, reason: string, at: number, purgeAfter: number): Promise<string[]> {
+    return this.transaction(async (manager) => {
+      const families = await manager.find(RefreshFamily, { select: { id: true }, where: { subject, revokedAt: IsNull() } });
+      if (families.length === 0) return [];
+      const ids = families.map((family) => family.id);
+      await manager
+        .createQueryBuilder()
+        .update(RefreshFamily)
+        .set({ revokedAt: at, revokedReason: reason, purgeAfter })
+        .where({ id: In(ids), revokedAt: IsNull() })
+        .execute();
+      return ids;
+    });
+  }
+
+  async listLive(subject: string, now: number): Promise<RefreshFamilyRecord[]> {
+    return this.dataSource.getRepository(RefreshFamily).find({
+      where: { subject, revokedAt: IsNull(), expiresAt: MoreThan(now), idleExpiresAt: MoreThan(now) },
+      order: { lastUsedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async purgeBatch(now: number, batchSize: number): Promise<number> {
+    const due = await this.dataSource.getRepository(RefreshFamily).find({
+      select: { id: true },
+      where: { purgeAfter: LessThanOrEqual(now) },
+      order: { purgeAfter: 'ASC' },
+      take: batchSize,
+    });
+    if (due.length === 0) return 0;
+    const ids = due.map((family) => family.id);
+    await this.transaction(async (manager) => {
+      await manager.delete(RefreshToken, { familyId: In(ids) });
+      await manager.delete(RefreshFamily, { id: In(ids), purgeAfter: LessThanOrEqual(now) });
+    });
+    return ids.length;
+  }
+
+  /** A transaction; on single-connection drivers, queued behind this store's earlier ones. */
+  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const dataSource = this.dataSource;
+    if (!SINGLE_CONNECTION_DRIVERS.has(dataSource.options.type)) return dataSource.transaction(work);
+    const previous = transactionQueues.get(dataSource) ?? Promise.resolve();
+    const run = previous.then(
+      () => dataSource.transaction(work),
+      () => dataSource.transaction(work),
+    );
+    transactionQueues.set(dataSource, run.catch(() => undefined));
+    return run;
+  }
+}
