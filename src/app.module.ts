@@ -14,6 +14,7 @@ import { InfoController } from './info/info.controller.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { SessionsDemoModule } from './sessions/sessions-demo.module.js';
 
 /** What the demo app is built from: its configuration, and for tests a clock and a log sink. */
 export interface DemoModuleOptions {
@@ -39,6 +40,7 @@ export class AppModule {
         AccountsModule,
         OrdersModule,
         ApiKeysDemoModule,
+        SessionsDemoModule,
       ],
       controllers: [InfoController, HealthController],
       providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
