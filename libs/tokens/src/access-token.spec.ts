@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey } from 'node:crypto';
+import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, exportJWK, importJWK, type JWK } from 'jose';
 import { GatehouseError, ManualClock, MemoryRevocationStore } from '@gatehouse/core';
 import { AccessTokenIssuer } from './access-token.issuer.js';
