@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { Clock, SecurityEvents } from '@gatehouse/core';
+import { Clock, GatehouseError, SecurityEvents } from '@gatehouse/core';
 import { API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ipNetwork } from './ip-network.js';
@@ -32,6 +32,7 @@ interface KeyNetworks {
  * - `api_key.failure_burst`: `failureBurstThreshold` refused keys from one IP within the window;
  * - `api_key.new_network`: a key used from a /24 or /64 it was not seen on before;
  * - `api_key.revoked_used`: a revoked key still being presented.
+ * It also enforces `failureLimit`: an IP that keeps presenting bad keys is answered 429.
  * State is per instance and bounded; the hot path for a known client is two map lookups.
  */
 @Injectable()
@@ -60,6 +61,25 @@ export class ApiKeyAnomalyDetector {
     if (window.count === this.options.failureBurstThreshold) {
       this.events.emit('api_key.failure_burst', { ip, failures: window.count, windowMs: this.options.failureBurstWindowMs, reason });
     }
+  }
+
+  /**
+   * Throws 429 `rate_limited` while `ip` is over `failureLimit` failures in the current window,
+   * with `Retry-After` until the window ends. Refused attempts made while blocked are not counted.
+   */
+  assertNotBlocked(ip: string | undefined): void {
+    const limit = this.options.failureLimit;
+    if (limit === 0) return;
+    const window = this.failures.get(ip ?? 'unknown');
+    if (!window || window.count < limit) return;
+    const remainingMs = window.startedAt + this.options.failureBurstWindowMs - this.clock.now();
+    if (remainingMs <= 0) return;
+    const seconds = Math.ceil(remainingMs / 1000);
+    const windowSeconds = Math.ceil(this.options.failureBurstWindowMs / 1000);
+    throw new GatehouseError('rate_limited', {
+      retryAfter: seconds,
+      headers: { 'RateLimit-Policy': `"api-key-failures";q=${limit};w=${windowSeconds}`, RateLimit: `"api-key-failures";r=0;t=${seconds}` },
+    });
   }
 
   /** Records a successful use of `key` from `ip`; returns the network it came from. */

@@ -1,5 +1,13 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { MechanismRegistry, readHeader, type CredentialMechanism, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import {
+  GATEHOUSE_OPTIONS,
+  MechanismRegistry,
+  readHeader,
+  type CredentialMechanism,
+  type GatehouseRequest,
+  type Principal,
+  type ResolvedGatehouseOptions,
+} from '@gatehouse/core';
 import { API_KEY_MECHANISM, API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
@@ -18,6 +26,7 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
     protected readonly verifier: ApiKeyVerifier,
     protected readonly registry: MechanismRegistry,
+    @Inject(GATEHOUSE_OPTIONS) protected readonly gatehouse: ResolvedGatehouseOptions,
   ) {}
 
   onModuleInit(): void {
@@ -29,6 +38,14 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
     const value = request.headers[this.options.header];
     if (value === undefined) return undefined;
     return readHeader(request, this.options.header) ?? '';
+  }
+
+  /**
+   * There is no registered HTTP scheme for API keys; a 401 still names how to authenticate
+   * (RFC 9110 §11.6.1), in the form most API gateways use.
+   */
+  challenge(): string {
+    return `ApiKey realm="${this.gatehouse.realm}", header="${this.options.header}"`;
   }
 
   authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {

@@ -157,6 +157,27 @@ describe('ApiKeyVerifier', () => {
     expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toHaveLength(1);
   });
 
+  it('answers 429 to an IP past the failure limit, before any query, but keeps its cached good keys working', async () => {
+    const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
+    await verifier.verify(key, '192.0.2.7');
+    const fresh = await keys.create(alice, { name: 'fresh', scopes: [] });
+    for (let i = 0; i < 100; i++) await refusal(() => verifier.verify('nonsense', '192.0.2.7'));
+    bed.queries.queries.length = 0;
+    const blocked = await refusal(() => verifier.verify(generateApiKey('gh_live'), '192.0.2.7'));
+    expect(blocked.code).toBe('rate_limited');
+    expect(blocked.details.retryAfter).toBe(60);
+    expect(blocked.details.headers).toEqual({ 'RateLimit-Policy': '"api-key-failures";q=100;w=60', RateLimit: '"api-key-failures";r=0;t=60' });
+    expect((await refusal(() => verifier.verify(fresh.key, '192.0.2.7'))).code).toBe('rate_limited');
+    expect(bed.queries.count).toBe(0);
+    expect(verifyCached(verifier, key, '192.0.2.7').subject).toBe('alice');
+    // Other addresses are unaffected, and the block ends with the window.
+    expect((await verifier.verify(fresh.key, '192.0.2.8')).subject).toBe('alice');
+    bed.clock.advance(45_000);
+    expect((await refusal(() => verifier.verify('nonsense', '192.0.2.7'))).details.retryAfter).toBe(15);
+    bed.clock.advance(15_000);
+    expect((await refusal(() => verifier.verify('nonsense', '192.0.2.7'))).code).toBe('invalid_api_key');
+  });
+
   it('emits new_network when a key moves to another /24 or /64, not within one', async () => {
     const { key, apiKey } = await keys.create(alice, { name: 'ci', scopes: [] });
     await verifier.verify(key, '203.0.113.10');

@@ -37,8 +37,9 @@ export function hashApiKey(key: string): string {
  * says nothing about why (unknown, revoked, expired or mistyped look the same).
  *
  * Order of checks: the checksum (no I/O), then the per-instance cache keyed by the key's SHA-256
- * (valid and refused keys alike), then the database by hash, compared in constant time. A cached
- * key costs a checksum, a hash and two map lookups; concurrent misses for one key share one query.
+ * (valid and refused keys alike), then the per-IP failure limit, then the database by hash,
+ * compared in constant time. A cached key costs a checksum, a hash and two map lookups;
+ * concurrent misses for one key share one query.
  */
 @Injectable()
 export class ApiKeyVerifier {
@@ -56,9 +57,13 @@ export class ApiKeyVerifier {
 
   /** The principal of `presented`, synchronously when the key is cached; throws `invalid_api_key` otherwise. */
   verify(presented: string, ip?: string): Principal | Promise<Principal> {
-    if (!hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes)) this.refuse(ip, 'malformed');
-    const hash = hashApiKey(presented);
-    const cached = this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash);
+    const wellFormed = hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
+    const hash = wellFormed ? hashApiKey(presented) : '';
+    const cached = wellFormed ? this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash) : undefined;
+    // A good key already verified here stays usable from an address that is being blocked.
+    if (cached?.valid) return this.decide(cached, hash, ip);
+    this.anomalies.assertNotBlocked(ip);
+    if (!wellFormed) this.refuse(ip, 'malformed');
     if (cached) return this.decide(cached, hash, ip);
     return this.load(hash).then((entry) => this.decide(entry, hash, ip));
   }

@@ -38,6 +38,12 @@ export interface ApiKeysModuleOptions {
   failureBurstThreshold?: number;
   /** Window for counting failed attempts per IP, in ms. Default `60000`. */
   failureBurstWindowMs?: number;
+  /**
+   * Failed key attempts from one IP within the window after which, until the window ends, that IP
+   * gets 429 for any key not already verified and cached (protects the database; cached good keys
+   * keep working, so an attacker sharing the owner's address cannot lock the owner out). `0` disables. Default `100`.
+   */
+  failureLimit?: number;
   /** Emit `api_key.new_network` when a key is used from a network (/24, /64) it was not used from before. Default `true`. */
   newNetworkEvents?: boolean;
   /** Networks remembered per key for `api_key.new_network`. Default `16`. */
@@ -67,6 +73,7 @@ export interface ResolvedApiKeysOptions {
   usageFlushTickMs: number;
   failureBurstThreshold: number;
   failureBurstWindowMs: number;
+  failureLimit: number;
   newNetworkEvents: boolean;
   networksPerKey: number;
   eventCooldownMs: number;
@@ -115,6 +122,7 @@ export function resolveApiKeysOptions(options: ApiKeysModuleOptions): ResolvedAp
     usageFlushTickMs: positive('usageFlushTickMs', options.usageFlushTickMs ?? 5_000, true),
     failureBurstThreshold: positive('failureBurstThreshold', options.failureBurstThreshold ?? 10),
     failureBurstWindowMs: positive('failureBurstWindowMs', options.failureBurstWindowMs ?? 60_000),
+    failureLimit: positive('failureLimit', options.failureLimit ?? 100, true),
     newNetworkEvents: options.newNetworkEvents ?? true,
     networksPerKey: positive('networksPerKey', options.networksPerKey ?? 16),
     eventCooldownMs: positive('eventCooldownMs', options.eventCooldownMs ?? 60_000, true),
