@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock, GatehouseError, RevocationStore, SecurityEvents, type Principal } from '@gatehouse/core';
-import { API_KEY_REVOCATION_PREFIX, API_KEYS_OPTIONS } from './api-keys.constants.js';
+import { API_KEY_REVOCATION_PREFIX, API_KEYS_OPTIONS, SERVICE_TOKEN_REVOCATION_TTL_MS, apiKeyTokenSessionId } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { apiKeyHint, generateApiKey } from './api-key.format.js';
 import { assertScopeSubset, checkExpiresInDays, checkKeyName, checkScopes } from './api-key-input.js';
@@ -126,6 +126,8 @@ export class ApiKeysService {
     if (!revoked) return null;
     // The list entry outlives any cached copy of the key on any instance.
     await this.revocations.revoke(API_KEY_REVOCATION_PREFIX + record.id, now, this.options.cacheTtlMs + 60_000);
+    // Service tokens minted from the key (client credentials) carry `sid` = the key: end them too.
+    await this.revocations.revoke(`sid:${apiKeyTokenSessionId(record.id)}`, now, SERVICE_TOKEN_REVOCATION_TTL_MS);
     await this.verifier.invalidate(record.hash);
     this.events.emit('api_key.revoked', { subject: record.ownerId, keyId: record.id });
     return revoked;

@@ -1,0 +1,35 @@
+/** Options of `ClientCredentialsModule.forRoot` / `forRootAsync`. */
+export interface ClientCredentialsModuleOptions {
+  /** Audiences a service token may be issued for (the request's `audience` must be one). Required, non-empty. */
+  audiences: string[];
+  /** Audience used when the request names none; without it `audience` is required. Default: the only entry when `audiences` has one. */
+  defaultAudience?: string;
+  /** Lifetime of service tokens, in seconds, at most the tokens library's access-token lifetime. Default: that lifetime. */
+  tokenLifetimeSeconds?: number;
+}
+
+/** Options with every default applied. */
+export interface ResolvedClientCredentialsOptions {
+  audiences: readonly string[];
+  defaultAudience: string | undefined;
+  tokenLifetimeSeconds: number | undefined;
+}
+
+/** Applies defaults and rejects unusable values with a TypeError at start-up. */
+export function resolveClientCredentialsOptions(options: ClientCredentialsModuleOptions): ResolvedClientCredentialsOptions {
+  const { audiences, defaultAudience, tokenLifetimeSeconds } = options;
+  if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud.trim() === '')) {
+    throw new TypeError('ClientCredentialsModule option audiences must list at least one audience');
+  }
+  if (defaultAudience !== undefined && !audiences.includes(defaultAudience)) {
+    throw new TypeError('ClientCredentialsModule option defaultAudience must be one of audiences');
+  }
+  if (tokenLifetimeSeconds !== undefined && (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1)) {
+    throw new TypeError('ClientCredentialsModule option tokenLifetimeSeconds must be a positive integer');
+  }
+  return {
+    audiences: [...audiences],
+    defaultAudience: defaultAudience ?? (audiences.length === 1 ? audiences[0] : undefined),
+    tokenLifetimeSeconds,
+  };
+}

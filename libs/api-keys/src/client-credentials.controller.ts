@@ -1,0 +1,22 @@
+import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Public, type GatehouseRequest } from '@gatehouse/core';
+import { ClientCredentialsExchange, type ClientCredentialsTokenResponse } from './client-credentials.exchange.js';
+
+/**
+ * `POST /oauth/token` for `grant_type=client_credentials`, form-encoded (RFC 6749 §4.4). Public
+ * for the guard: the exchange authenticates the API key itself so that failures answer in
+ * OAuth's terms (`invalid_client`) rather than the guard's.
+ */
+@Controller('oauth')
+export class ClientCredentialsController {
+  constructor(private readonly exchange: ClientCredentialsExchange) {}
+
+  @Public()
+  @Post('token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  token(@Req() request: GatehouseRequest & { body?: unknown }): Promise<ClientCredentialsTokenResponse> {
+    return this.exchange.exchange(request);
+  }
+}
