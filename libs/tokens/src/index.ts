@@ -6,6 +6,7 @@ export * from './jwt.mechanism.js';
 export * from './jwt.strategy.js';
 export * from './key-file.js';
 export * from './key-ring.js';
+export * from './refresh-cookie.js';
 export * from './refresh-families.service.js';
 export * from './refresh-family.entity.js';
 export * from './refresh-purge.scheduler.js';

@@ -39,6 +39,14 @@ export interface ActiveRefreshFamily {
   userAgent?: string;
 }
 
+/** The requested scopes if the family holds them all, else `invalid_scope` (RFC 6749 §6). */
+function narrowScopes(granted: string, requested: readonly string[]): string[] {
+  const held = new Set(granted.split(' ').filter(Boolean));
+  const wanted = [...new Set(requested)];
+  if (wanted.some((scope) => typeof scope !== 'string' || !held.has(scope))) throw new GatehouseError('invalid_scope');
+  return wanted;
+}
+
 /** Revoked families stay this long (for "why was I signed out") before the purge deletes them. */
 const REVOKED_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -91,8 +99,10 @@ export class RefreshFamilies {
    * Spends `token` and returns its successor. Throws `invalid_grant` (unknown, expired, revoked),
    * `refresh_token_reused` (a spent token outside the leeway: the family is now revoked) or
    * `refresh_in_progress` (a duplicate whose successor cannot be handed out again).
+   * `requestedScopes` (RFC 6749 §6) narrows the returned scopes for this refresh only; asking for a
+   * scope the family was not granted is `invalid_scope`, checked before anything is spent.
    */
-  async rotate(token: unknown, meta: RefreshMeta = {}): Promise<RefreshGrant> {
+  async rotate(token: unknown, meta: RefreshMeta = {}, requestedScopes?: readonly string[]): Promise<RefreshGrant> {
     this.assertEnabled();
     if (!isRefreshTokenFormat(token)) throw new GatehouseError('invalid_grant');
     const tokenHash = hashRefreshToken(token);
@@ -102,20 +112,21 @@ export class RefreshFamilies {
     let { token: record } = found;
     const { family } = found;
     if (family.revokedAt !== null || now >= family.expiresAt || now >= family.idleExpiresAt) throw new GatehouseError('invalid_grant');
+    const narrowed = requestedScopes === undefined ? undefined : narrowScopes(family.scopes, requestedScopes);
     if (record.spentAt === null) {
       const successor = deriveSuccessor(this.options.refreshSecret, token);
       const idleExpiresAt = Math.min(now + this.options.refreshIdleLifetimeMs, family.expiresAt);
       const touch = { lastUsedAt: now, idleExpiresAt, purgeAfter: idleExpiresAt, ...this.metaColumns(meta, family) };
       const successorRecord = { tokenHash: hashRefreshToken(successor), familyId: family.id, createdAt: now, spentAt: null, successorHash: null };
       const outcome = await this.store.spend(tokenHash, successorRecord, family.id, touch);
-      if (outcome === 'rotated') return this.grant({ ...family, ...touch }, successor, false);
+      if (outcome === 'rotated') return this.grant({ ...family, ...touch }, successor, false, narrowed);
       if (outcome === 'family_revoked') throw new GatehouseError('invalid_grant');
       // Lost the race to a concurrent rotation of the same token: read what the winner wrote.
       const reread = await this.store.findToken(tokenHash);
       if (!reread || reread.token.spentAt === null) throw new GatehouseError('refresh_in_progress');
       record = reread.token;
     }
-    return this.duplicate(token, record, family, now, meta);
+    return this.duplicate(token, record, family, now, meta, narrowed);
   }
 
   /** Revokes one family (with `subject`, only if it is theirs); its access tokens stop working. False when there was nothing to revoke. */
@@ -182,7 +193,14 @@ export class RefreshFamilies {
     return this.options.accessTokenLifetimeMs + this.options.clockToleranceMs + 1000;
   }
 
-  private async duplicate(token: string, record: RefreshTokenRecord, family: RefreshFamily, now: number, meta: RefreshMeta): Promise<RefreshGrant> {
+  private async duplicate(
+    token: string,
+    record: RefreshTokenRecord,
+    family: RefreshFamily,
+    now: number,
+    meta: RefreshMeta,
+    narrowed: string[] | undefined,
+  ): Promise<RefreshGrant> {
     const spentAt = record.spentAt as number;
     if (now - spentAt > this.options.refreshReuseLeewayMs) {
       await this.revokeFamily(family.id, 'reuse_detected');
@@ -200,7 +218,7 @@ export class RefreshFamilies {
     const next = await this.store.findToken(successorHash);
     if (!next || next.token.spentAt !== null || next.family.revokedAt !== null) throw new GatehouseError('refresh_in_progress');
     this.logger.debug(`Duplicate refresh within the leeway for family ${family.id}`);
-    return this.grant(next.family, successor, true);
+    return this.grant(next.family, successor, true, narrowed);
   }
 
   private async enforceLimit(subject: string, keepId: string): Promise<void> {
@@ -212,11 +230,11 @@ export class RefreshFamilies {
     }
   }
 
-  private grant(family: RefreshFamily, refreshToken: string, replayed: boolean): RefreshGrant {
+  private grant(family: RefreshFamily, refreshToken: string, replayed: boolean, scopes?: string[]): RefreshGrant {
     return {
       familyId: family.id,
       subject: family.subject,
-      scopes: family.scopes.split(' ').filter(Boolean),
+      scopes: scopes ?? family.scopes.split(' ').filter(Boolean),
       refreshToken,
       expiresAt: Math.min(family.idleExpiresAt, family.expiresAt),
       authTime: family.createdAt,

@@ -225,6 +225,14 @@ describe('RefreshFamilies', () => {
     ]);
   });
 
+  it('narrows scopes for one refresh (RFC 6749 §6) and refuses widening before spending anything', async () => {
+    const first = await kit.families.start('user-1', ['a', 'b'], {});
+    expect(await codeOf(kit.families.rotate(first.refreshToken, {}, ['a', 'admin']))).toBe('invalid_scope');
+    const narrowed = await kit.families.rotate(first.refreshToken, {}, ['b']);
+    expect(narrowed).toMatchObject({ scopes: ['b'], replayed: false });
+    await expect(kit.families.rotate(narrowed.refreshToken, {})).resolves.toMatchObject({ scopes: ['a', 'b'] });
+  });
+
   it('refuses malformed tokens without touching the database', async () => {
     const find = jest.spyOn(kit.store, 'findToken');
     for (const garbage of [undefined, null, 42, '', 'short', 'A'.repeat(44), `${'A'.repeat(42)}=`, { token: 'x' }]) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { normalizeAllowedOrigins } from '@gatehouse/core';
 import type { SigningAlgorithm, SigningKeyJwk } from './signing-key.js';
 import type { TokensModuleOptions } from './tokens-options.interface.js';
 
@@ -48,6 +49,10 @@ export interface ResolvedTokensOptions {
   purgeBatchSize: number;
   userAgentMaxLength: number;
   dataSourceName: string | undefined;
+  refreshCookieName: string;
+  refreshCookiePath: string;
+  allowedOrigins: readonly string[];
+  trustSameSite: boolean;
 }
 
 const ALGORITHMS: readonly SigningAlgorithm[] = ['EdDSA', 'ES256'];
@@ -89,6 +94,24 @@ function parseSecret(secret: string | undefined): { bytes: Buffer; configured: b
   const bytes = /^[A-Za-z0-9_-]{43,}$/.test(secret) ? Buffer.from(secret, 'base64url') : Buffer.from(secret, 'utf8');
   if (bytes.length < 32) fail('refreshSecret must hold at least 32 bytes (256 bits)');
   return { bytes, configured: true };
+}
+
+function cookieName(name = '__Secure-refresh_token'): string {
+  if (!/^__(Secure|Host)-[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail('refreshCookieName must be a cookie name starting with __Secure- or __Host-');
+  return name;
+}
+
+function cookiePath(path = '/auth/refresh'): string {
+  if (!/^\/[A-Za-z0-9._~!$&'()*+,=:@/-]*$/.test(path)) fail('refreshCookiePath must be an absolute URL path');
+  return path;
+}
+
+function allowedOrigins(origins: string[] = []): string[] {
+  try {
+    return normalizeAllowedOrigins(origins);
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }
 
 /** Applies defaults and refuses out-of-bounds values with a message naming the option and its bounds. */
@@ -153,5 +176,9 @@ export function resolveTokensOptions(options: TokensModuleOptions): ResolvedToke
     purgeBatchSize: integer('purgeBatchSize', options.purgeBatchSize, 500, 1, 10_000),
     userAgentMaxLength: integer('userAgentMaxLength', options.userAgentMaxLength, 512, 0, 512),
     dataSourceName: options.dataSourceName,
+    refreshCookieName: cookieName(options.refreshCookieName),
+    refreshCookiePath: cookiePath(options.refreshCookiePath),
+    allowedOrigins: allowedOrigins(options.allowedOrigins),
+    trustSameSite: options.trustSameSite ?? false,
   };
 }

@@ -55,9 +55,9 @@ export class TokenGrants {
     return this.pair(await this.families.start(subject, scopes, meta));
   }
 
-  /** Rotates a refresh token (see `RefreshFamilies.rotate` for the errors). */
-  async refresh(refreshToken: unknown, meta: RefreshMeta = {}): Promise<TokenPair> {
-    return this.pair(await this.families.rotate(refreshToken, meta));
+  /** Rotates a refresh token; `scopes` narrows this access token (see `RefreshFamilies.rotate` for the errors). */
+  async refresh(refreshToken: unknown, meta: RefreshMeta = {}, scopes?: readonly string[]): Promise<TokenPair> {
+    return this.pair(await this.families.rotate(refreshToken, meta, scopes));
   }
 
   private async pair(grant: RefreshGrant): Promise<TokenPair> {

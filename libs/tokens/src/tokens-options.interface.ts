@@ -61,6 +61,14 @@ export interface TokensModuleOptions {
   purgeBatchSize?: number;
   /** Longest stored `User-Agent`, in characters (at most 512, the column size). Default 512. */
   userAgentMaxLength?: number;
+  /** Name of the HttpOnly cookie carrying refresh tokens to web clients; must start with `__Secure-` or `__Host-`. Default `'__Secure-refresh_token'`. */
+  refreshCookieName?: string;
+  /** `Path` of the refresh cookie: the browser sends it to the refresh routes only. Default `'/auth/refresh'`. */
+  refreshCookiePath?: string;
+  /** Origins allowed to send cookie-authenticated refresh requests (`scheme://host[:port]`). Default `[]`: only the request's own origin. */
+  allowedOrigins?: string[];
+  /** Accept cookie refreshes from sibling subdomains (`Sec-Fetch-Site: same-site`). Default `false`. */
+  trustSameSite?: boolean;
   /** Name of the TypeORM DataSource holding the refresh tables. Default: the default DataSource. */
   dataSourceName?: string;
   /** A refresh-token store replacing the TypeORM one. Default: `TypeOrmRefreshTokenStore` on the DataSource. */

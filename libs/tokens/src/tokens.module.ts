@@ -10,6 +10,7 @@ import { JwtMechanism } from './jwt.mechanism.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { KeyRing } from './key-ring.js';
 import { RefreshFamilies } from './refresh-families.service.js';
+import { RefreshCookie } from './refresh-cookie.js';
 import { RefreshFamily } from './refresh-family.entity.js';
 import { RefreshPurgeScheduler } from './refresh-purge.scheduler.js';
 import { RefreshTokenStore } from './refresh-token-store.interface.js';
@@ -48,6 +49,7 @@ const providers: Provider[] = [
   JwtStrategy,
   JwksDocumentProvider,
   RefreshFamilies,
+  RefreshCookie,
   TokenGrants,
   RefreshPurgeScheduler,
 ];
@@ -61,7 +63,7 @@ const providers: Provider[] = [
  */
 @Module({
   providers,
-  exports: [TOKENS_OPTIONS, KeyRing, RefreshTokenStore, AccessTokenVerifier, AccessTokenIssuer, JwtMechanism, JwksDocumentProvider, RefreshFamilies, TokenGrants],
+  exports: [TOKENS_OPTIONS, KeyRing, RefreshTokenStore, AccessTokenVerifier, AccessTokenIssuer, JwtMechanism, JwksDocumentProvider, RefreshFamilies, RefreshCookie, TokenGrants],
 })
 export class TokensModule extends TokensConfigurableModule implements OnModuleInit {
   constructor(
