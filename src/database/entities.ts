@@ -1,4 +1,5 @@
 import { apiKeysEntities } from '@gatehouse/api-keys';
+import { sessionsEntities } from '@gatehouse/sessions';
 import { Account } from '../accounts/account.entity.js';
 import { Order } from '../orders/order.entity.js';
 
@@ -7,4 +8,4 @@ import { Order } from '../orders/order.entity.js';
  * (ormconfig.ts) and the schema test read this list; the running app loads the same entities
  * through `TypeOrmModule.forFeature` in each module.
  */
-export const demoEntities: Function[] = [Account, Order, ...apiKeysEntities];
+export const demoEntities: Function[] = [Account, Order, ...apiKeysEntities, ...sessionsEntities];
