@@ -37,7 +37,7 @@ export function toApiKeyView(record: ApiKeyRecord, now: number): ApiKeyView {
     expiresAt: iso(record.expiresAt),
     revokedAt: iso(record.revokedAt),
     lastUsedAt: iso(record.lastUsedAt),
-    usageCount: record.usageCount,
+    usageCount: Number(record.usageCount),
     rotatedFromId: record.rotatedFromId,
     replacedById: record.replacedById,
   };

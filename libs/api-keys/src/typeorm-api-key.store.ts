@@ -14,7 +14,8 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
   }
 
   async insert(key: ApiKeyRecord): Promise<void> {
-    await this.keys.insert(key);
+    // A copy: TypeORM writes generated values back into the inserted object, untransformed.
+    await this.keys.insert({ ...key });
   }
 
   findByHash(hash: string): Promise<ApiKeyRecord | null> {
@@ -68,7 +69,7 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
       .execute();
     if (!result.affected) return null;
     try {
-      await this.keys.insert(successor);
+      await this.keys.insert({ ...successor });
     } catch (error) {
       await this.keys.update({ id, replacedById: successor.id }, { replacedById: null, expiresAt: before.expiresAt });
       throw error;
