@@ -15,6 +15,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { SessionsDemoModule } from './sessions/sessions-demo.module.js';
+import { TokensDemoModule } from './tokens/tokens-demo.module.js';
 
 /** What the demo app is built from: its configuration, and for tests a clock and a log sink. */
 export interface DemoModuleOptions {
@@ -41,6 +42,7 @@ export class AppModule {
         OrdersModule,
         ApiKeysDemoModule,
         SessionsDemoModule,
+        TokensDemoModule,
       ],
       controllers: [InfoController, HealthController],
       providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],

@@ -1,5 +1,6 @@
 import { apiKeysEntities } from '@gatehouse/api-keys';
 import { sessionsEntities } from '@gatehouse/sessions';
+import { tokensEntities } from '@gatehouse/tokens';
 import { Account } from '../accounts/account.entity.js';
 import { Order } from '../orders/order.entity.js';
 
@@ -8,4 +9,4 @@ import { Order } from '../orders/order.entity.js';
  * (ormconfig.ts) and the schema test read this list; the running app loads the same entities
  * through `TypeOrmModule.forFeature` in each module.
  */
-export const demoEntities: Function[] = [Account, Order, ...apiKeysEntities, ...sessionsEntities];
+export const demoEntities: Function[] = [Account, Order, ...apiKeysEntities, ...sessionsEntities, ...tokensEntities];

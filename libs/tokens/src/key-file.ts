@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { generateSigningKey, type SigningAlgorithm, type SigningKeyJwk } from './signing-key.js';
@@ -51,18 +52,35 @@ export function writeKeyFile(path: string, contents: KeyFileContents): void {
  * @example TokensModule.forRoot({ issuer, audience, keysFile: ensureKeyFile('./data/signing-keys.json') })
  */
 export async function ensureKeyFile(path: string, algorithm: SigningAlgorithm = 'EdDSA'): Promise<string> {
-  if (existsSync(path)) return path;
-  const key = await generateSigningKey(algorithm);
+  if (!existsSync(path)) {
+    const key = await generateSigningKey(algorithm);
+    createExclusively(path, `${JSON.stringify({ active: key.kid, keys: [key], retiring: {} }, null, 2)}\n`);
+  }
+  return path;
+}
+
+/**
+ * Reads a 256-bit secret (base64url) from `path`, creating it on first use: e.g. the
+ * `refreshSecret` every instance sharing a data folder, and every restart, must agree on.
+ *
+ * @example TokensModule.forRoot({ …, refreshSecret: ensureSecretFile('./data/refresh-secret') })
+ */
+export function ensureSecretFile(path: string): string {
+  if (!existsSync(path)) createExclusively(path, `${randomBytes(32).toString('base64url')}\n`);
+  return readFileSync(path, 'utf8').trim();
+}
+
+/** Creates `path` readable by its owner only, unless it exists: two instances starting at once agree on the first file. */
+function createExclusively(path: string, contents: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.new`;
-  writeFileSync(temporary, `${JSON.stringify({ active: key.kid, keys: [key], retiring: {} }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(temporary, contents, { mode: 0o600 });
   try {
-    // link() fails when the file exists: two instances starting at once agree on the first key.
+    // link() fails when the target exists, where rename() would replace it.
     linkSync(temporary, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   } finally {
     unlinkSync(temporary);
   }
-  return path;
 }
