@@ -101,3 +101,13 @@ describe('API key format', () => {
     expect(apiKeyHint(key)).toBe(`gh_live_…${key.slice(-4)}`);
   });
 });
+
+describe('apiKeyPattern for redaction', () => {
+  it('also matches keys glued to escapes or other text', () => {
+    const key = generateApiKey('gh_live');
+    const loose = apiKeyPattern(['gh_live'], { bounded: false });
+    expect(loose.source).toBe('(?:gh_live)_[0-9A-Za-z]{49}');
+    expect(`/x?q=a%20${key}%20b`.replace(new RegExp(loose.source, 'g'), '[REDACTED]')).toBe('/x?q=a%20[REDACTED]%20b');
+    expect(apiKeyPattern(['gh_live']).test(`%20${key}`)).toBe(false);
+  });
+});

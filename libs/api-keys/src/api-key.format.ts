@@ -32,15 +32,16 @@ function escapeRegExp(text: string): string {
 
 /**
  * The regular expression that matches keys with one of `prefixes` anywhere in a text: give it to
- * secret scanners, log redaction and the key-in-URL check.
+ * secret scanners and the key-in-URL check. `bounded: false` drops the word boundaries, for
+ * redaction, where a key may follow an escape like `%20` and masking a little more is harmless.
  *
  * @example apiKeyPattern(['gh_live']).source // '(?<![0-9A-Za-z_])(?:gh_live)_[0-9A-Za-z]{49}(?![0-9A-Za-z])'
  */
-export function apiKeyPattern(prefixes: readonly string[]): RegExp {
+export function apiKeyPattern(prefixes: readonly string[], { bounded = true }: { bounded?: boolean } = {}): RegExp {
   prefixes.forEach(assertApiKeyPrefix);
   const alternatives = [...prefixes].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-  const body = API_KEY_SECRET_LENGTH + API_KEY_CHECKSUM_LENGTH;
-  return new RegExp(`(?<![0-9A-Za-z_])(?:${alternatives})_[0-9A-Za-z]{${body}}(?![0-9A-Za-z])`);
+  const body = `(?:${alternatives})_[0-9A-Za-z]{${API_KEY_SECRET_LENGTH + API_KEY_CHECKSUM_LENGTH}}`;
+  return new RegExp(bounded ? `(?<![0-9A-Za-z_])${body}(?![0-9A-Za-z])` : body);
 }
 
 /** Writes `value` in base62, left-padded with `0` to `width` characters. */

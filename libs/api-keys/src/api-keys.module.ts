@@ -32,7 +32,7 @@ import { TypeOrmApiKeyStore } from './typeorm-api-key.store.js';
       useFactory: (options: ApiKeysModuleOptions) => {
         const resolved = resolveApiKeysOptions(options);
         // Keys that reach a URL anyway are masked wherever core redacts URLs (request logs).
-        registerSecretPattern(apiKeyPattern(resolved.acceptedPrefixes));
+        registerSecretPattern(apiKeyPattern(resolved.acceptedPrefixes, { bounded: false }));
         return resolved;
       },
     },
@@ -59,7 +59,7 @@ export class ApiKeysModule extends ApiKeysConfigurableModule implements NestModu
 
   configure(consumer: MiddlewareConsumer): void {
     if (this.options.refuseKeysInUrl) {
-      consumer.apply(ApiKeyInUrlMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+      consumer.apply(ApiKeyInUrlMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
     }
   }
 }
