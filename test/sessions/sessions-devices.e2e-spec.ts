@@ -66,10 +66,12 @@ describe.each(ADAPTERS)('signed-in devices and password change (%s)', (adapter) 
     expect((await refresh(tokens.refreshToken)).status).toBeGreaterThanOrEqual(400);
     await http().get('/me').set('Authorization', `Bearer ${tokens.accessToken}`).expect(401);
 
-    for (const id of [strangerId, otherId, 'no-such-id', '00000000-0000-4000-8000-000000000000', 'x'.repeat(300)]) {
+    for (const id of [strangerId, otherId, 'no-such-id', '00000000-0000-4000-8000-000000000000', 'x'.repeat(120)]) {
       const response = await http().delete(`/auth/sessions/${encodeURIComponent(id)}`).set(asBrowser(mine));
       expect([id, response.status]).toEqual([id, 404]);
     }
+    // Fastify caps path parameters at 200 characters (414); either way a clean 4xx.
+    expect([404, 414]).toContain((await http().delete(`/auth/sessions/${'x'.repeat(300)}`).set(asBrowser(mine))).status);
     await http().get('/me').set('Cookie', stranger.cookie).expect(200);
     await http().delete(`/auth/sessions/${otherId}`).set('Cookie', mine.cookie).expect(403);
   });
