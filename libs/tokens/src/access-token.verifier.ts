@@ -8,7 +8,9 @@ import { ACCESS_TOKEN_TYPE, JWT_MECHANISM, sessionRevocationKey, subjectRevocati
 import { VerifiedTokenCache, type VerifiedToken } from './verified-token.cache.js';
 
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope'];
-const DETAILS = { mechanism: JWT_MECHANISM } as const;
+
+/** Error details, fresh each time: the guard adds its challenge header to them. */
+const details = (): { mechanism: string } => ({ mechanism: JWT_MECHANISM });
 
 /**
  * Verifies bearer access tokens: structure and header first (`precheckJws`), then the signature
@@ -58,14 +60,14 @@ export class AccessTokenVerifier {
   }
 
   private admit(entry: VerifiedToken, now: number): Principal {
-    if (entry.expiresAt + this.toleranceMs <= now) throw new GatehouseError('token_expired', DETAILS);
+    if (entry.expiresAt + this.toleranceMs <= now) throw new GatehouseError('token_expired', details());
     if (entry.sessionKey !== undefined && this.revocations.revokedAt(entry.sessionKey) !== undefined) {
-      throw new GatehouseError('token_revoked', DETAILS);
+      throw new GatehouseError('token_revoked', details());
     }
     const subjectRevokedAt = this.revocations.revokedAt(entry.subjectKey);
     // iat has whole-second precision: a token issued in the second of a revocation counts as
     // issued before it (the issuer moves iat past a known revocation; see AccessTokenIssuer).
-    if (subjectRevokedAt !== undefined && entry.issuedAt <= subjectRevokedAt) throw new GatehouseError('token_revoked', DETAILS);
+    if (subjectRevokedAt !== undefined && entry.issuedAt <= subjectRevokedAt) throw new GatehouseError('token_revoked', details());
     return entry.principal;
   }
 
@@ -138,13 +140,13 @@ export class AccessTokenVerifier {
 
   private refusal(error: unknown): GatehouseError {
     if (error instanceof GatehouseError) return error;
-    if (error instanceof errors.JWTExpired) return new GatehouseError('token_expired', DETAILS, { cause: error });
+    if (error instanceof errors.JWTExpired) return new GatehouseError('token_expired', details(), { cause: error });
     if (error instanceof KeySourceUnavailable) {
       this.logger.warn(`Cannot use the JWKS from ${this.options.jwksUrl?.origin}: ${error.message}`);
-      return new GatehouseError('service_unavailable', DETAILS, { cause: error });
+      return new GatehouseError('service_unavailable', details(), { cause: error });
     }
     const cause = error instanceof TokenRejection ? error : new TokenRejection(joseReason(error), { cause: error });
-    return new GatehouseError('invalid_token', DETAILS, { cause });
+    return new GatehouseError('invalid_token', details(), { cause });
   }
 }
 

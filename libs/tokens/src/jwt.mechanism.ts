@@ -41,16 +41,17 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
   /** The bearer token, or undefined when the request carries no `Bearer` authorization (another mechanism's turn). */
   extract(request: GatehouseRequest): string | undefined {
     const header = request.headers.authorization;
-    if (typeof header !== 'string' || header.length < 7) return undefined;
-    // "Bearer " compared without allocating: letters OR 0x20 fold to lower case.
+    if (typeof header !== 'string' || header.length < 6) return undefined;
+    // "Bearer" compared without allocating: letters OR 0x20 fold to lower case.
     if (
       (header.charCodeAt(0) | 0x20) !== 0x62 || (header.charCodeAt(1) | 0x20) !== 0x65 || (header.charCodeAt(2) | 0x20) !== 0x61 ||
-      (header.charCodeAt(3) | 0x20) !== 0x72 || (header.charCodeAt(4) | 0x20) !== 0x65 || (header.charCodeAt(5) | 0x20) !== 0x72 ||
-      header.charCodeAt(6) !== 0x20
+      (header.charCodeAt(3) | 0x20) !== 0x72 || (header.charCodeAt(4) | 0x20) !== 0x65 || (header.charCodeAt(5) | 0x20) !== 0x72
     ) {
       return undefined;
     }
-    // Present but empty still counts as a bearer credential: it is refused, never skipped.
+    // "Bearer" with no token (Node trims the trailing space) is a bearer credential too: refused, never skipped.
+    if (header.length === 6) return '';
+    if (header.charCodeAt(6) !== 0x20) return undefined;
     return header.charCodeAt(7) === 0x20 ? header.slice(7).trimStart() : header.slice(7);
   }
 
