@@ -44,6 +44,11 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** A running benchmark: a promise of its result that also emits a `response` event per reply. */
+  export interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+    on(event: 'response', listener: () => void): this;
+  }
+
+  function autocannon(options: AutocannonOptions): AutocannonInstance;
   export default autocannon;
 }

@@ -113,7 +113,7 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
   if (url.hostname !== BENCH_HOST) throw new Error(`Refusing to load ${url.hostname}: benchmarks only target ${BENCH_HOST}`);
   if (limits.seconds === undefined && limits.amount === undefined) throw new Error('A load run needs a duration or an amount');
   const started = performance.now();
-  const result = await autocannon({
+  const instance = autocannon({
     url: `${url.origin}${pattern.path}`,
     connections: limits.connections,
     pipelining: 1,
@@ -122,7 +122,12 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
     headers: pattern.headers ?? {},
     ...(pattern.setupRequest ? { requests: [{ method: 'GET', path: pattern.path, setupRequest: pattern.setupRequest }] } : {}),
   });
-  const seconds = result.duration > 0 ? result.duration : (performance.now() - started) / 1000;
+  // autocannon only notices the end on its next one-second tick, so its own `duration` rounds a
+  // short run up; time the run from the start to the last response instead.
+  let lastResponse = started;
+  instance.on('response', () => (lastResponse = performance.now()));
+  const result = await instance;
+  const seconds = (lastResponse - started) / 1000;
   return { requests: result.requests.total, seconds, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 

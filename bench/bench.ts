@@ -61,8 +61,9 @@ async function discoverRows(server: BenchServer, notes: string[]): Promise<Bench
   if (bearer) {
     try {
       const wanted = DISTINCT_PER_ROUND * (ROUNDS + 1);
-      log(`minting ${wanted} distinct access tokens`);
+      const mintStarted = Date.now();
       const { tokens, note } = await mintDistinctTokens(base, user, wanted, 60_000);
+      log(`minted ${tokens.length} distinct access tokens in ${((Date.now() - mintStarted) / 1000).toFixed(1)} s`);
       if (note) notes.push(`jwt distinct tokens: ${note}`);
       await checkCredential(base, { authorization: `Bearer ${tokens[tokens.length - 1]}` }, 'the last minted token');
       const slice = Math.floor(tokens.length / (ROUNDS + 1));
