@@ -29,7 +29,7 @@ export class SessionMechanism implements CredentialMechanism, OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (!this.registry.has(this.name)) this.registry.register(this);
+    this.registry.register(this);
   }
 
   extract(request: GatehouseRequest): string | undefined {
