@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { checkRequestOrigin, GatehouseError, isSafeMethod, ORIGIN_CHECK_VARY, type GatehouseRequest } from '@gatehouse/core';
+import { appendVary, checkRequestOrigin, GatehouseError, isSafeMethod, ORIGIN_CHECK_VARY, type GatehouseRequest } from '@gatehouse/core';
 import { csrfTokenMatches } from './session-secret.js';
 import { SESSIONS_OPTIONS } from './sessions.constants.js';
 import type { ResolvedSessionsOptions } from './sessions-options.interface.js';
 
-/** Marks a request whose response depends on its origin headers (read by `SessionVaryInterceptor`). */
+/** Marks a request whose response depends on its origin headers (read by `SessionVaryHook`). */
 export const ORIGIN_CHECKED = Symbol('gatehouse:sessions:origin-checked');
 
 /**
@@ -23,6 +23,9 @@ export class CsrfProtection {
   checkRequest(request: GatehouseRequest): void {
     if (isSafeMethod(request.method)) return;
     (request as unknown as Record<symbol, boolean>)[ORIGIN_CHECKED] = true;
+    // Express links the response from the request: say now that the answer varies by origin.
+    const response = (request as { res?: unknown }).res;
+    if (response) appendVary(response);
     checkRequestOrigin(request, this.options.allowedOrigins, {
       trustSameSite: this.options.trustSameSite,
       requireOriginHeaders: this.options.requireOriginHeaders,

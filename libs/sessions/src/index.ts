@@ -15,7 +15,7 @@ export * from './session-purger.js';
 export * from './session-revocations.js';
 export { deriveCsrfToken, hashSessionSecret } from './session-secret.js';
 export * from './session-store.interface.js';
-export * from './session-vary.interceptor.js';
+export * from './session-vary.hook.js';
 export { SESSION_CACHE_PREFIX, SESSION_MECHANISM, SESSION_REVOCATION_PREFIX, SESSIONS_OPTIONS } from './sessions.constants.js';
 export * from './sessions.module.js';
 export { SESSIONS_ASYNC_OPTIONS_TYPE, SESSIONS_OPTIONS_TYPE } from './sessions.module-definition.js';

@@ -1,5 +1,4 @@
 import { Module, type Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CsrfProtection } from './csrf-protection.js';
 import { OriginCheckGuard } from './origin-check.guard.js';
@@ -13,7 +12,7 @@ import { SessionCookie } from './session-cookie.js';
 import { SessionPurger } from './session-purger.js';
 import { SessionRevocations } from './session-revocations.js';
 import { SessionStore } from './session-store.interface.js';
-import { SessionVaryInterceptor } from './session-vary.interceptor.js';
+import { SessionVaryHook } from './session-vary.hook.js';
 import { SESSIONS_OPTIONS } from './sessions.constants.js';
 import { SESSIONS_MODULE_OPTIONS, SessionsConfigurableModule } from './sessions.module-definition.js';
 import { resolveSessionsOptions, type SessionsModuleOptions } from './sessions-options.interface.js';
@@ -37,7 +36,7 @@ const providers: Provider[] = [
   SessionPurger,
   RecentAuthGuard,
   OriginCheckGuard,
-  { provide: APP_INTERCEPTOR, useClass: SessionVaryInterceptor },
+  SessionVaryHook,
 ];
 
 /**
