@@ -72,12 +72,19 @@ export async function importSigningKey(jwk: SigningKeyJwk): Promise<SigningKey> 
   const kid = jwk.kid ?? (await calculateJwkThumbprint(publicJwk0 as JWK));
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128) throw new TypeError('A signing key kid must be 1–128 characters');
   const publicJwk = { ...publicJwk0, kid };
-  const publicKey = (await importJWK({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, ...(publicJwk.y ? { y: publicJwk.y } : {}) }, alg)) as CryptoKey;
+  const material = async (members: JWK): Promise<CryptoKey> => {
+    try {
+      return (await importJWK(members, alg)) as CryptoKey;
+    } catch (error) {
+      throw new TypeError(`Signing key ${kid}: invalid key material (${(error as Error).message})`);
+    }
+  };
+  const publicKey = await material({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, ...(publicJwk.y ? { y: publicJwk.y } : {}) });
   let privateKey: CryptoKey | undefined;
   let privateJwk: SigningKeyJwk | undefined;
   if (typeof jwk.d === 'string') {
     privateJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y ? { y: jwk.y } : {}), d: jwk.d, kid, alg, use: 'sig' };
-    privateKey = (await importJWK(privateJwk as JWK, alg)) as CryptoKey;
+    privateKey = await material(privateJwk as JWK);
     if (!(await pairMatches(alg, privateKey, publicKey))) throw new TypeError(`Signing key ${kid}: the private part does not match x/y`);
   }
   return { kid, alg, publicKey, privateKey, publicJwk, privateJwk };

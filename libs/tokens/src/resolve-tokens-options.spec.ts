@@ -1,0 +1,73 @@
+import { resolveTokensOptions, TokensConfigurationError } from './resolve-tokens-options.js';
+import type { TokensModuleOptions } from './tokens-options.interface.js';
+
+const base = { issuer: 'https://auth.test', audience: 'api' };
+const refused = (options: Partial<TokensModuleOptions>): string => {
+  try {
+    resolveTokensOptions({ ...base, ...options } as TokensModuleOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TokensConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('resolveTokensOptions', () => {
+  it('applies the documented defaults', () => {
+    const options = resolveTokensOptions(base);
+    expect(options).toMatchObject({
+      acceptedAudiences: ['api'],
+      algorithm: 'EdDSA',
+      accessTokenLifetimeMs: 600_000,
+      clockToleranceMs: 30_000,
+      maxTokenLength: 8192,
+      verifiedTokenCacheSize: 10_000,
+      refreshTokens: true,
+      refreshAbsoluteLifetimeMs: 30 * 86_400_000,
+      refreshIdleLifetimeMs: 14 * 86_400_000,
+      refreshReuseLeewayMs: 2000,
+      refreshSecretConfigured: false,
+      maxFamiliesPerSubject: 10,
+      jwksMaxAgeMs: 300_000,
+      refreshCookieName: '__Secure-refresh_token',
+      refreshCookiePath: '/auth/refresh',
+    });
+    expect(options.refreshSecret).toHaveLength(32);
+  });
+
+  it.each([299_999, 900_001, 60 * 60_000])('refuses an access-token lifetime of %d ms with a message naming the bounds', (lifetime) => {
+    expect(refused({ accessTokenLifetimeMs: lifetime })).toMatch(/accessTokenLifetimeMs must be between 5 and 15 minutes/);
+  });
+
+  it('accepts the bounds themselves', () => {
+    expect(resolveTokensOptions({ ...base, accessTokenLifetimeMs: 300_000 }).accessTokenLifetimeMs).toBe(300_000);
+    expect(resolveTokensOptions({ ...base, accessTokenLifetimeMs: 900_000 }).accessTokenLifetimeMs).toBe(900_000);
+  });
+
+  it.each([
+    [{ clockToleranceMs: 61_000 }, /clockToleranceMs must be an integer between 1000 and 60000/],
+    [{ refreshReuseLeewayMs: 5001 }, /refreshReuseLeewayMs must be an integer between 0 and 5000/],
+    [{ refreshSecret: 'short' }, /at least 32 bytes/],
+    [{ issuer: '' }, /issuer is required/],
+    [{ audience: undefined }, /audience is required/],
+    [{ jwksUrl: 'ftp://x' }, /http\(s\) URL/],
+    [{ jwksUrl: 'https://auth.test/jwks', keysFile: './k.json' }, /either jwksUrl/],
+    [{ jwksUrl: 'https://auth.test/jwks', refreshTokens: true }, /cannot issue them/],
+    [{ keys: '{not json' }, /keys is not valid JSON/],
+    [{ algorithm: 'HS256' as never }, /algorithm must be one of EdDSA, ES256/],
+    [{ refreshCookieName: 'refresh' }, /__Secure- or __Host-/],
+    [{ allowedOrigins: ['https://app.test/path'] }, /Invalid allowed origin/],
+  ] as const)('refuses %j', (options, message) => {
+    expect(refused(options as Partial<TokensModuleOptions>)).toMatch(message);
+  });
+
+  it('reads keys from JSON text (an env variable), as an array or a JWKS', () => {
+    const jwk = { kty: 'OKP', crv: 'Ed25519', x: 'x' };
+    expect(resolveTokensOptions({ ...base, keys: JSON.stringify([jwk]) }).keys).toEqual([jwk]);
+    expect(resolveTokensOptions({ ...base, keys: JSON.stringify({ keys: [jwk] }) }).keys).toEqual([jwk]);
+  });
+
+  it('turns refresh tokens off in resource-server mode', () => {
+    expect(resolveTokensOptions({ ...base, jwksUrl: 'https://auth.test/.well-known/jwks.json' }).refreshTokens).toBe(false);
+  });
+});
