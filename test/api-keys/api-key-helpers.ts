@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import type { RunningDemo } from '../support/demo.js';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -46,4 +47,17 @@ export async function createKey(
 export function observable(response: request.Response): { status: number; body: unknown; headers: Record<string, unknown> } {
   const { date: _date, etag: _etag, connection: _connection, 'keep-alive': _keepAlive, ...headers } = response.headers;
   return { status: response.status, body: response.body, headers };
+}
+
+/** Counts the SQL statements a DataSource runs from now on (TypeORM calls its logger for every query). */
+export function countQueries(dataSource: DataSource): { readonly queries: string[]; reset(): void } {
+  const queries: string[] = [];
+  const original = dataSource.logger;
+  const counting = Object.create(original) as typeof original;
+  counting.logQuery = (query, parameters, runner) => {
+    queries.push(query);
+    original.logQuery(query, parameters, runner);
+  };
+  (dataSource as { logger: typeof original }).logger = counting;
+  return { queries, reset: () => void queries.splice(0) };
 }
