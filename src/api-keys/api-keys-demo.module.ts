@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
-import { ApiKeysModule } from '@gatehouse/api-keys';
+import { ApiKeysModule, ClientCredentialsModule } from '@gatehouse/api-keys';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo.config.js';
+import { DEMO_AUDIENCE } from '../tokens/tokens-demo.module.js';
 import { ApiKeysController } from './api-keys.controller.js';
 
 /**
- * API keys in the demo: `gh_live_…` keys (`gh_test_…` with `API_KEY_PREFIX=gh_test`), the
- * management routes under `/api-keys`, and keys accepted on `/me` and `/orders` (their
- * controllers carry `@ApiKeyAuth()`). Per-key and anonymous rate limits live in `src/rate-limits`.
+ * A second audience the demo may mint service tokens for: a neighbouring service. The demo
+ * itself accepts only `DEMO_AUDIENCE`, so such a token is refused here, as RFC 9700 §2.3 asks.
+ */
+export const DEMO_BILLING_AUDIENCE = 'urn:gatehouse:demo:billing-api';
+
+/**
+ * API keys in the demo: `gh_live_…` keys (`API_KEY_PREFIX` to change), the management routes
+ * under `/api-keys`, keys accepted on `/me` and `/orders` (their controllers carry
+ * `@ApiKeyAuth()`), and `POST /oauth/token` exchanging a key for a service token. Per-key and
+ * anonymous rate limits live in `src/rate-limits`.
  */
 @Module({
   imports: [
@@ -14,6 +22,7 @@ import { ApiKeysController } from './api-keys.controller.js';
       inject: [DEMO_CONFIG],
       useFactory: (config: DemoConfig) => ({ prefix: config.apiKeyPrefix }),
     }),
+    ClientCredentialsModule.forRoot({ audiences: [DEMO_AUDIENCE, DEMO_BILLING_AUDIENCE], defaultAudience: DEMO_AUDIENCE }),
   ],
   controllers: [ApiKeysController],
 })
