@@ -155,6 +155,19 @@ describe.each(ADAPTERS)('API keys: management and use (%s)', (adapter) => {
     for (const answer of answers) expect(answer).toEqual(answers[0]);
   });
 
+  it('logs key lifecycle and a revoked key still being tried as security events, without the key', async () => {
+    const { id, key } = await createKey(demo, owner);
+    await request(demo.http).delete(`/api-keys/${id}`).set(owner.headers).expect(204);
+    await request(demo.http).get('/me').set('X-API-Key', key).expect(401);
+    const events = demo.logs.filter((line) => line.includes('security event api_key.') && line.includes(id));
+    expect(events.map((line) => (JSON.parse(line) as { event: { type: string } }).event.type)).toEqual([
+      'api_key.created',
+      'api_key.revoked',
+      'api_key.revoked_used',
+    ]);
+    expect(demo.logs.join('\n')).not.toContain(key);
+  });
+
   it('does not let an API key manage keys', async () => {
     const { key, id } = await createKey(demo, owner, { scopes: ['api-keys:manage'] });
     for (const call of [

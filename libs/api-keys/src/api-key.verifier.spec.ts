@@ -1,5 +1,4 @@
-import { GatehouseError, RevocationStore, type GatehouseCache } from '@gatehouse/core';
-import { GatehouseCache as GatehouseCacheToken } from '@gatehouse/core';
+import { GatehouseCache, GatehouseError, RevocationStore } from '@gatehouse/core';
 import { createApiKeysTestbed, user, verifyCached, type ApiKeysTestbed } from '../test/api-keys-testing.js';
 import { ApiKey } from './api-key.entity.js';
 import { generateApiKey } from './api-key.format.js';
@@ -127,7 +126,7 @@ describe('ApiKeyVerifier', () => {
   it('keys cached entries by hash, never by the key', async () => {
     const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
     await verifier.verify(key);
-    const cache = bed.module.get<GatehouseCache>(GatehouseCacheToken);
+    const cache = bed.module.get<GatehouseCache>(GatehouseCache);
     expect(cache.get(`api-key:${hashApiKey(key)}`)).toBeDefined();
     expect(cache.get(`api-key:${key}`)).toBeUndefined();
   });
