@@ -8,6 +8,7 @@ import type { ResolvedGatehouseOptions } from './gatehouse-options.interface.js'
 import type { GatehouseRequest } from './gatehouse-request.interface.js';
 import { MechanismRegistry } from './mechanism-registry.js';
 import { isPrincipal } from './principal.guards.js';
+import { setRequestPrincipal } from './principal-slot.js';
 import type { Principal } from './principal.interface.js';
 import { RoutePolicies, type RoutePolicy } from './route-policy.js';
 
@@ -38,14 +39,24 @@ export class GatehouseGuard implements CanActivate {
     @Inject(GATEHOUSE_OPTIONS) protected readonly options: ResolvedGatehouseOptions,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the mechanism answers synchronously (a cached credential): no promise is
+   * created on the hot path, which Nest's guard consumer then skips awaiting.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.policies.get(context);
     if (policy.isPublic) return true;
     if (context.getType() !== 'http') {
       throw new TypeError('GatehouseGuard protects HTTP routes only; mark other handlers @Public()');
     }
     const request = this.getRequest(context);
-    const principal = await this.authenticate(request, policy, context);
+    const principal = this.authenticate(request, policy, context);
+    if (isPromise(principal)) {
+      return principal.then((resolved) => {
+        this.attach(request, resolved);
+        return true;
+      });
+    }
     this.attach(request, principal);
     return true;
   }
@@ -57,8 +68,7 @@ export class GatehouseGuard implements CanActivate {
 
   /** Stores the principal where `@CurrentPrincipal()` and passport-style code (`req.user`) find it. */
   protected attach(request: GatehouseRequest, principal: Principal): void {
-    request.principal = principal;
-    request.user = principal;
+    setRequestPrincipal(request, principal);
   }
 
   /** Turns what a custom passport strategy's `validate()` returned into a principal. */
@@ -81,7 +91,7 @@ export class GatehouseGuard implements CanActivate {
     return explicit ?? ambient;
   }
 
-  protected async authenticate(request: GatehouseRequest, policy: RoutePolicy, context: ExecutionContext): Promise<Principal> {
+  protected authenticate(request: GatehouseRequest, policy: RoutePolicy, context: ExecutionContext): Principal | Promise<Principal> {
     const route = this.resolve(policy);
     const selected = this.selectCredential(request);
     if (selected) {
@@ -89,21 +99,21 @@ export class GatehouseGuard implements CanActivate {
       if (!route.builtIn.has(mechanism.name)) {
         throw new GatehouseError('mechanism_not_allowed', { mechanism: mechanism.name, ...this.challengeHeaders(route.challenge) });
       }
+      let principal: Principal | Promise<Principal>;
       try {
-        return await mechanism.authenticate(credential, request);
+        principal = mechanism.authenticate(credential, request);
       } catch (error) {
-        if (error instanceof GatehouseError && error.status === 401 && !error.details.headers) {
-          const challenge = mechanism.challenge?.(error);
-          if (challenge) error.details.headers = { 'WWW-Authenticate': challenge };
-        }
-        throw error;
+        throw withChallenge(error, mechanism);
       }
+      return isPromise(principal) ? principal.catch((error: unknown) => Promise.reject(withChallenge(error, mechanism))) : principal;
     }
-    if (route.passportGuard) {
-      await route.passportGuard.canActivate(context);
-      return this.toPrincipal(request.user, route.passportNames.join(','));
-    }
+    if (route.passportGuard) return this.runPassport(route, request, context);
     throw new GatehouseError('credentials_missing', this.challengeHeaders(route.challenge));
+  }
+
+  private async runPassport(route: ResolvedMechanisms, request: GatehouseRequest, context: ExecutionContext): Promise<Principal> {
+    await route.passportGuard?.canActivate(context);
+    return this.toPrincipal(request.user, route.passportNames.join(','));
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {
@@ -133,6 +143,19 @@ export class GatehouseGuard implements CanActivate {
     this.resolved.set(policy, resolved);
     return resolved;
   }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Adds the mechanism's `WWW-Authenticate` challenge to a 401 it raised, unless it set its own headers. */
+function withChallenge(error: unknown, mechanism: CredentialMechanism): unknown {
+  if (error instanceof GatehouseError && error.status === 401 && !error.details.headers) {
+    const challenge = mechanism.challenge?.(error);
+    if (challenge) error.details.headers = { 'WWW-Authenticate': challenge };
+  }
+  return error;
 }
 
 /** Names reserved for gatehouse's own mechanisms. */

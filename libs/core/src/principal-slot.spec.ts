@@ -1,0 +1,39 @@
+import type { Principal } from './principal.interface.js';
+import { setRequestPrincipal } from './principal-slot.js';
+
+const principal: Principal = { kind: 'user', subject: 'u1', scopes: [], credential: { mechanism: 'jwt', id: 'j1' } };
+
+describe('setRequestPrincipal', () => {
+  it('gives class-based requests principal and user without adding own properties', () => {
+    class FrameworkRequest {
+      headers = {};
+    }
+    const first = new FrameworkRequest() as FrameworkRequest & { principal?: Principal; user?: unknown };
+    const second = new FrameworkRequest() as FrameworkRequest & { principal?: Principal; user?: unknown };
+    setRequestPrincipal(first, principal);
+    expect(first.principal).toBe(principal);
+    expect(first.user).toBe(principal);
+    expect(Object.keys(first)).toEqual(['headers']);
+    expect(second.principal).toBeUndefined();
+    // Passport-style code may still assign req.user; it reads back per request.
+    second.user = { id: 'custom' };
+    expect(second.user).toEqual({ id: 'custom' });
+    expect(first.user).toBe(principal);
+  });
+
+  it('uses plain properties on plain objects', () => {
+    const request: { principal?: Principal; user?: unknown } = {};
+    setRequestPrincipal(request, principal);
+    expect(Object.keys(request).sort()).toEqual(['principal', 'user']);
+  });
+
+  it('leaves a prototype that already defines user alone', () => {
+    class DecoratedRequest {
+      user: unknown = null;
+    }
+    const request = new DecoratedRequest() as DecoratedRequest & { principal?: Principal };
+    setRequestPrincipal(request, principal);
+    expect(Object.prototype.hasOwnProperty.call(request, 'principal')).toBe(true);
+    expect(request.user).toBe(principal);
+  });
+});

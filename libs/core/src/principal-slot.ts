@@ -1,0 +1,57 @@
+import type { Principal } from './principal.interface.js';
+
+const principals = new WeakMap<object, Principal>();
+const users = new WeakMap<object, unknown>();
+const prepared = new WeakSet<object>();
+
+function hasProperty(target: object, name: string): boolean {
+  for (let current: object | null = target; current && current !== Object.prototype; current = Object.getPrototypeOf(current) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(current, name)) return true;
+  }
+  return false;
+}
+
+/**
+ * Express re-parents every request object (`Object.setPrototypeOf(req, app.request)`), so each
+ * property added to it builds a new hidden class: about 2 µs per property per request. Accessors
+ * on the shared prototype, backed by WeakMaps, give `request.principal` and `request.user` without
+ * adding properties. Prototypes or requests that already define either name (a framework's own
+ * `user`) and plain objects are left alone and get ordinary properties.
+ */
+function prepare(prototype: object | null): boolean {
+  if (!prototype || prototype === Object.prototype) return false;
+  if (prepared.has(prototype)) return true;
+  if (hasProperty(prototype, 'principal') || hasProperty(prototype, 'user')) return false;
+  Object.defineProperty(prototype, 'principal', {
+    configurable: true,
+    get(this: object) {
+      return principals.get(this);
+    },
+    set(this: object, value: Principal) {
+      principals.set(this, value);
+    },
+  });
+  Object.defineProperty(prototype, 'user', {
+    configurable: true,
+    get(this: object) {
+      return users.get(this);
+    },
+    set(this: object, value: unknown) {
+      users.set(this, value);
+    },
+  });
+  prepared.add(prototype);
+  return true;
+}
+
+/** Stores the principal on the request as `principal` and, for passport-style code, `user`. */
+export function setRequestPrincipal(request: { principal?: Principal; user?: unknown }, principal: Principal): void {
+  const own = Object.prototype.hasOwnProperty;
+  if (!own.call(request, 'principal') && !own.call(request, 'user') && prepare(Object.getPrototypeOf(request) as object | null)) {
+    principals.set(request, principal);
+    users.set(request, principal);
+    return;
+  }
+  request.principal = principal;
+  request.user = principal;
+}
