@@ -1,20 +1,12 @@
 import request from 'supertest';
+import type { DeviceView } from '../../src/sessions/signed-in-devices.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { startDemo, type RunningDemo } from '../support/demo.js';
 import { asBrowser, issueTokens, LOGIN_LIMITS, login, PASSWORD, registerUser, sessionCookieOf } from './session-helpers.js';
 
 const NEW_PASSWORD = 'a brand new passphrase 2026';
 
-interface Entry {
-  type: 'session' | 'refresh-family';
-  id: string;
-  current: boolean;
-  userAgent: string | null;
-  ip: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-}
+type Entry = DeviceView;
 
 describe.each(ADAPTERS)('signed-in devices and password change (%s)', (adapter) => {
   let demo: RunningDemo;

@@ -1,19 +1,10 @@
-import { GatehouseCache, GatehouseError, RevocationStore } from '@gatehouse/core';
-import { createApiKeysTestbed, user, verifyCached, type ApiKeysTestbed } from '../test/api-keys-testing.js';
+import { GatehouseCache, RevocationStore } from '@gatehouse/core';
+import { createApiKeysTestbed, user, verifyCached, type ApiKeysTestbed, refusal } from '../test/api-keys-testing.js';
 import { ApiKey } from './api-key.entity.js';
 import { generateApiKey } from './api-key.format.js';
 import { ApiKeyVerifier, hashApiKey } from './api-key.verifier.js';
 import { ApiKeysService } from './api-keys.service.js';
 
-async function refusal(action: () => unknown): Promise<GatehouseError> {
-  try {
-    await action();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('ApiKeyVerifier', () => {
   let bed: ApiKeysTestbed;

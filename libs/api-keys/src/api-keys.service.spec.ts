@@ -1,19 +1,10 @@
-import { GatehouseError, type Principal } from '@gatehouse/core';
-import { createApiKeysTestbed, user, type ApiKeysTestbed } from '../test/api-keys-testing.js';
+import type { Principal } from '@gatehouse/core';
+import { createApiKeysTestbed, user, type ApiKeysTestbed, refusal } from '../test/api-keys-testing.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysService } from './api-keys.service.js';
 
 const DAY = 86_400_000;
 
-async function refusal(action: () => unknown): Promise<GatehouseError> {
-  try {
-    await action();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('ApiKeysService', () => {
   let bed: ApiKeysTestbed;

@@ -1,9 +1,9 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { decodeJwt } from 'jose';
-import { GatehouseError, GatehouseModule, ManualClock, type GatehouseRequest } from '@gatehouse/core';
+import { GatehouseModule, ManualClock, type GatehouseRequest } from '@gatehouse/core';
 import { AccessTokenVerifier, TokensModule } from '@gatehouse/tokens';
-import { user } from '../test/api-keys-testing.js';
+import { user, refusal } from '../test/api-keys-testing.js';
 import { ApiKeysModule } from './api-keys.module.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { apiKeysEntities } from './api-key.entity.js';
@@ -20,15 +20,6 @@ const form = (body: Record<string, unknown> | undefined, headers: GatehouseReque
   body,
 });
 
-async function refusal(action: () => Promise<unknown>): Promise<GatehouseError> {
-  try {
-    await action();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('ClientCredentialsExchange', () => {
   let module: TestingModule;

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
-import { GatehouseModule, ManualClock, type Principal, type SecurityEvent } from '@gatehouse/core';
+import { GatehouseError, GatehouseModule, ManualClock, type Principal, type SecurityEvent } from '@gatehouse/core';
 import { ApiKeysModule, ApiKeyVerifier, apiKeysEntities, type ApiKeysModuleOptions } from '../src/index.js';
 
 /** Counts every SQL statement a DataSource runs (TypeORM calls its logger for each, logging or not). */
@@ -69,4 +69,15 @@ export async function createApiKeysTestbed(options: ApiKeysModuleOptions = {}): 
   module.get(EventEmitter2).on('gatehouse.**', (event: SecurityEvent) => events.push(event));
   const dataSource = module.get(DataSource);
   return { module, clock, dataSource, queries: QueryCounter.attach(dataSource), events, close: () => module.close() };
+}
+
+/** The coded error `action` refuses with; fails the test when it succeeds or throws anything else. */
+export async function refusal(action: () => unknown): Promise<GatehouseError> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof GatehouseError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }
