@@ -71,10 +71,17 @@ export class AccountsService {
     return account ? toView(account) : undefined;
   }
 
-  /** Changes the password after checking the current one; the caller revokes sessions and tokens. */
+  /**
+   * Changes the password after checking the current one; the caller revokes sessions and tokens.
+   * A wrong current password is a 403, not a 401: the caller is signed in and must stay so.
+   */
   async changePassword(id: string, current: string, next: string): Promise<AccountView> {
     const account = await this.accounts.findOneBy({ id });
-    if (!account || !(await this.hasher.verify(account.passwordHash, current))) throw new GatehouseError('invalid_credentials');
+    if (!account) throw new GatehouseError('invalid_credentials');
+    if (!(await this.hasher.verify(account.passwordHash, current))) {
+      this.events.emit('password_change.failed', { subject: id });
+      throw new GatehouseError('current_password_incorrect');
+    }
     account.passwordHash = await this.hasher.hash(next);
     account.passwordChangedAt = this.clock.now();
     await this.accounts.save(account);

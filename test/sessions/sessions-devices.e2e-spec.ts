@@ -127,8 +127,8 @@ describe.each(ADAPTERS)('signed-in devices and password change (%s)', (adapter) 
       const user = await registerUser(demo);
       const browser = await login(demo, user.email);
       const other = await login(demo, user.email);
-      const response = await http().post('/auth/password').set(asBrowser(browser)).send({ currentPassword: 'not my password', newPassword: NEW_PASSWORD });
-      expect(response.body.code).toBe('invalid_credentials');
+      const response = await http().post('/auth/password').set(asBrowser(browser)).send({ currentPassword: 'not my password', newPassword: NEW_PASSWORD }).expect(403);
+      expect(response.body.code).toBe('current_password_incorrect');
       await http().get('/me').set('Cookie', browser.cookie).expect(200);
       await http().get('/me').set('Cookie', other.cookie).expect(200);
     });

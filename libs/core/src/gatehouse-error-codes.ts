@@ -21,6 +21,7 @@ export const GATEHOUSE_ERRORS = {
   invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
   authentication_failed: { status: 401, message: 'Authentication failed.' },
   insufficient_scope: { status: 403, message: 'The credential lacks a required scope.', oauthError: 'insufficient_scope' },
+  current_password_incorrect: { status: 403, message: 'The current password is incorrect.' },
   csrf_token_invalid: { status: 403, message: 'The CSRF token is missing or invalid.' },
   cross_site_request: { status: 403, message: 'Cross-site requests are not allowed.' },
   forbidden: { status: 403, message: 'This action is not allowed.' },
