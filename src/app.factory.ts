@@ -25,9 +25,9 @@ export async function createDemoApp(options: DemoModuleOptions): Promise<INestAp
   let app: INestApplication;
   if (config.adapter === 'fastify') {
     const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, maxParamLength: 200 });
-    app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+    app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   } else {
-    const express = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+    const express = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, abortOnError: false, bodyParser: false });
     express.disable('x-powered-by');
     express.useBodyParser('json', { limit: config.bodyLimitBytes });
     express.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, extended: false });

@@ -8,8 +8,11 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
 }
 
+/** The demo's own and the libraries' configuration errors: the operator's to fix, no stack trace needed. */
+const isConfigurationError = (error: unknown): error is Error =>
+  error instanceof ConfigError || (error instanceof Error && error.name.endsWith('ConfigurationError'));
+
 main().catch((error: unknown) => {
-  // Configuration errors are the operator's to fix: say what is wrong without a stack trace.
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(isConfigurationError(error) ? `Configuration error: ${error.message}` : error);
   process.exit(1);
 });

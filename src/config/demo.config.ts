@@ -42,6 +42,10 @@ export interface DemoConfig {
   publicOrigin: string | undefined;
   /** `BODY_LIMIT_BYTES`, default 16384: larger request bodies get 413. */
   bodyLimitBytes: number;
+  /** `ACCESS_TOKEN_TTL_SECONDS`, default 600: access-token lifetime; outside 300–900 the app refuses to start. */
+  accessTokenTtlSeconds: number;
+  /** `TOKEN_ALGORITHM`: `EdDSA` (default) or `ES256`, for the signing key generated on first start. */
+  tokenAlgorithm: 'EdDSA' | 'ES256';
 }
 
 export class ConfigError extends Error {
@@ -69,6 +73,11 @@ function parseApiKeyPrefix(value: string): string {
   if (!/^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/.test(value) || value.length > 32) {
     throw new ConfigError('API_KEY_PREFIX must be lower-case letters and digits joined by single underscores, e.g. gh_live');
   }
+  return value;
+}
+
+function parseTokenAlgorithm(value: string): 'EdDSA' | 'ES256' {
+  if (value !== 'EdDSA' && value !== 'ES256') throw new ConfigError('TOKEN_ALGORITHM must be EdDSA or ES256');
   return value;
 }
 
@@ -101,6 +110,8 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     apiKeyPrefix: parseApiKeyPrefix(env.API_KEY_PREFIX ?? 'gh_live'),
     publicOrigin: env.PUBLIC_ORIGIN || undefined,
     bodyLimitBytes: env.BODY_LIMIT_BYTES ? parsePositiveInt('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES) : 16_384,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS ? parsePositiveInt('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS) : 600,
+    tokenAlgorithm: parseTokenAlgorithm(env.TOKEN_ALGORITHM ?? 'EdDSA'),
   };
 }
 

@@ -24,7 +24,8 @@ export const DEMO_AUDIENCE = 'urn:gatehouse:demo:orders-api';
       useFactory: async (config: DemoConfig) => ({
         issuer: config.publicOrigin ?? DEMO_ISSUER,
         audience: DEMO_AUDIENCE,
-        keysFile: await ensureKeyFile(join(config.dataDir, 'signing-keys.json')),
+        keysFile: await ensureKeyFile(join(config.dataDir, 'signing-keys.json'), config.tokenAlgorithm),
+        accessTokenLifetimeMs: config.accessTokenTtlSeconds * 1000,
         refreshSecret: ensureSecretFile(join(config.dataDir, 'refresh-secret')),
         allowedOrigins: config.publicOrigin ? [config.publicOrigin] : [],
       }),
