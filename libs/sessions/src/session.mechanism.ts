@@ -38,12 +38,19 @@ export class SessionMechanism implements CredentialMechanism, OnModuleInit {
     return found.state === 'present' ? found.secret : AMBIGUOUS;
   }
 
-  async authenticate(credential: string, request: GatehouseRequest): Promise<Principal> {
+  /** Synchronous when the verifier answers from its cache, so the guard creates no promise. */
+  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {
     if (credential === AMBIGUOUS) {
       this.events.emit('session.cookie_conflict', { ip: request.ip });
       throw new GatehouseError('invalid_session', { mechanism: this.name });
     }
-    const session = await this.verifier.verify(credential);
+    const session = this.verifier.check(credential);
+    if (session instanceof Promise) return session.then((verified) => this.accept(verified, request, credential));
+    return this.accept(session, request, credential);
+  }
+
+  /** Unsafe methods must pass the CSRF checks before the session counts. */
+  private accept(session: ActiveSession, request: GatehouseRequest, credential: string): Principal {
     this.csrf.verify(request, credential);
     return this.toPrincipal(session);
   }

@@ -15,7 +15,7 @@ export class SessionStrategy extends PassportStrategy(SessionCookieStrategy, 'se
     super((request: GatehouseRequest) => mechanism.extract(request));
   }
 
-  validate(secret: string, request: GatehouseRequest): Promise<Principal> {
+  async validate(secret: string, request: GatehouseRequest): Promise<Principal> {
     return this.mechanism.authenticate(secret, request);
   }
 }

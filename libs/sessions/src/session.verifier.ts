@@ -30,36 +30,51 @@ export class SessionVerifier {
     @Inject(SESSIONS_OPTIONS) private readonly options: ResolvedSessionsOptions,
   ) {}
 
-  /** The session, or a 401 `invalid_session` / `session_expired`. */
+  /** The session, or a rejected 401 `invalid_session` / `session_expired`. */
   async verify(secret: string): Promise<ActiveSession> {
+    return this.check(secret);
+  }
+
+  /**
+   * `verify` for the hot path: synchronous on a fresh cache hit that needs no write (the common
+   * case), so the guard creates no promise for it; may throw as well as reject.
+   */
+  check(secret: string): ActiveSession | Promise<ActiveSession> {
     // Garbage never reaches the database.
     if (!isSessionSecret(secret)) throw invalidSession();
     const hash = hashSessionSecret(secret);
     const key = SESSION_CACHE_PREFIX + hash;
     const now = this.clock.now();
-    let entry = this.cache.get<CachedSession>(key);
-    const wasCached = entry !== undefined;
+    const entry = this.cache.get<CachedSession>(key);
     // The cache's own TTL runs on its timer; checking the load time too keeps it on the injected clock.
-    if (entry && now - entry.loadedAt >= this.options.cacheTtlMs) entry = undefined;
     // Another instance may have slid the idle expiry: a cached copy that looks expired is re-read first.
-    if (entry && isExpired(entry.session, now)) entry = undefined;
-    if (!entry) {
-      const record = await this.store.findByHash(hash);
-      if (!record) {
-        // Only a stale entry is worth dropping: unknown secrets must not cause cache traffic.
-        if (wasCached) await this.cache.invalidate(key);
-        throw invalidSession();
-      }
-      entry = { session: toActiveSession(record), loadedAt: now };
-      if (isExpired(entry.session, now)) {
-        await this.expire(entry.session, key);
-        throw new GatehouseError('session_expired', { mechanism: SESSION_MECHANISM });
-      }
-      this.cache.set(key, entry, Math.min(this.options.cacheTtlMs, entry.session.idleExpiresAt - now));
+    if (entry && now - entry.loadedAt < this.options.cacheTtlMs && !isExpired(entry.session, now)) {
+      return this.accept(entry.session, now);
     }
-    const session = entry.session;
+    return this.load(hash, key, now, entry !== undefined);
+  }
+
+  /** The cache missed or was stale: read the store, then accept. */
+  private async load(hash: string, key: string, now: number, wasCached: boolean): Promise<ActiveSession> {
+    const record = await this.store.findByHash(hash);
+    if (!record) {
+      // Only a stale entry is worth dropping: unknown secrets must not cause cache traffic.
+      if (wasCached) await this.cache.invalidate(key);
+      throw invalidSession();
+    }
+    const entry: CachedSession = { session: toActiveSession(record), loadedAt: now };
+    if (isExpired(entry.session, now)) {
+      await this.expire(entry.session, key);
+      throw new GatehouseError('session_expired', { mechanism: SESSION_MECHANISM });
+    }
+    this.cache.set(key, entry, Math.min(this.options.cacheTtlMs, entry.session.idleExpiresAt - now));
+    return this.accept(entry.session, now);
+  }
+
+  /** Refuses a revoked session; slides the idle expiry when the last write is old enough. */
+  private accept(session: ActiveSession, now: number): ActiveSession | Promise<ActiveSession> {
     if (this.revocations.isRevoked(session.id)) throw invalidSession();
-    if (now - session.lastSeenAt >= this.options.touchIntervalMs) await this.touch(session, now);
+    if (now - session.lastSeenAt >= this.options.touchIntervalMs) return this.touch(session, now).then(() => session);
     return session;
   }
 
