@@ -33,8 +33,9 @@ function prepare(prototype: object | null): boolean {
   });
   Object.defineProperty(prototype, 'user', {
     configurable: true,
+    // Until something assigns `req.user` itself, it reads as the principal: one WeakMap write per request.
     get(this: object) {
-      return users.get(this);
+      return users.has(this) ? users.get(this) : principals.get(this);
     },
     set(this: object, value: unknown) {
       users.set(this, value);
@@ -49,7 +50,7 @@ export function setRequestPrincipal(request: { principal?: Principal; user?: unk
   const own = Object.prototype.hasOwnProperty;
   if (!own.call(request, 'principal') && !own.call(request, 'user') && prepare(Object.getPrototypeOf(request) as object | null)) {
     principals.set(request, principal);
-    users.set(request, principal);
+    users.delete(request);
     return;
   }
   request.principal = principal;
