@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateSigningKey, type SigningAlgorithm, type SigningKeyJwk } from './signing-key.js';
+import { algorithmOf, generateSigningKey, type SigningAlgorithm, type SigningKeyJwk } from './signing-key.js';
 
 /**
  * What a key file holds: the keys (private JWKs, or public ones that only verify), which one signs,
@@ -57,6 +57,46 @@ export async function ensureKeyFile(path: string, algorithm: SigningAlgorithm = 
     createExclusively(path, `${JSON.stringify({ active: key.kid, keys: [key], retiring: {} }, null, 2)}\n`);
   }
   return path;
+}
+
+/** What `rotateKeyFile` did. */
+export interface KeyFileRotation {
+  /** The kid of the new signing key. */
+  active: string;
+  /** The kid of the key it replaced, now verify-only, if there was one. */
+  retired?: string;
+  /** Kids of keys whose retirement had passed, removed from the file. */
+  dropped: string[];
+}
+
+/**
+ * Rotates the signing key in a key file, for deployments that read their keys at start: a new
+ * key (of the current key's algorithm unless `algorithm` says otherwise) becomes the active one,
+ * the previous active key verifies only until `retireAt`, and keys whose retirement has passed are
+ * removed. Instances pick the change up when they restart; keep `retireAt` at least one token
+ * lifetime after the last of them has restarted, so no token they signed is refused early.
+ *
+ * @example await rotateKeyFile('./data/signing-keys.json', { now: Date.now(), retireAt: Date.now() + 20 * 60_000 })
+ */
+export async function rotateKeyFile(
+  path: string,
+  options: { now: number; retireAt: number; algorithm?: SigningAlgorithm },
+): Promise<KeyFileRotation> {
+  if (options.retireAt <= options.now) throw new TypeError('retireAt must lie in the future: tokens of the old key are still in use');
+  const file = readKeyFile(path);
+  const previous = file.active ?? file.keys.find((key) => key.d !== undefined && !(key.kid && file.retiring?.[key.kid]))?.kid;
+  const previousKey = file.keys.find((key) => key.kid === previous);
+  const key = await generateSigningKey(options.algorithm ?? (previousKey ? algorithmOf(previousKey) : 'EdDSA'));
+  const retiring: Record<string, number> = {};
+  const dropped: string[] = [];
+  for (const [kid, until] of Object.entries(file.retiring ?? {})) {
+    if (until > options.now) retiring[kid] = until;
+    else dropped.push(kid);
+  }
+  if (previous) retiring[previous] = options.retireAt;
+  const keys = file.keys.filter((existing) => !existing.kid || !dropped.includes(existing.kid));
+  writeKeyFile(path, { active: key.kid as string, keys: [...keys, key], retiring });
+  return { active: key.kid as string, ...(previous ? { retired: previous } : {}), dropped };
 }
 
 /**
