@@ -51,6 +51,8 @@ describe('loadDemoConfig', () => {
     [{ LOGIN_RATE_LIMIT_IP: '10 per minute' }, /LOGIN_RATE_LIMIT_IP/],
     [{ BODY_LIMIT_BYTES: '-1' }, /BODY_LIMIT_BYTES/],
     [{ ACCESS_TOKEN_TTL_SECONDS: '1.5' }, /ACCESS_TOKEN_TTL_SECONDS/],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '3600' }, /between 300 and 900/],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '60' }, /between 300 and 900/],
     [{ TOKEN_ALGORITHM: 'HS256' }, /TOKEN_ALGORITHM/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadDemoConfig(env)).toThrow(ConfigError);

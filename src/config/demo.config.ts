@@ -76,6 +76,15 @@ function parseApiKeyPrefix(value: string): string {
   return value;
 }
 
+/** Checked here as well as by TokensModule, so a bad value stops the demo before it opens any connection. */
+function parseAccessTokenTtl(value: string): number {
+  const seconds = parsePositiveInt('ACCESS_TOKEN_TTL_SECONDS', value);
+  if (seconds < 300 || seconds > 900) {
+    throw new ConfigError(`ACCESS_TOKEN_TTL_SECONDS must be between 300 and 900 (5 to 15 minutes), got ${seconds}`);
+  }
+  return seconds;
+}
+
 function parseTokenAlgorithm(value: string): 'EdDSA' | 'ES256' {
   if (value !== 'EdDSA' && value !== 'ES256') throw new ConfigError('TOKEN_ALGORITHM must be EdDSA or ES256');
   return value;
@@ -110,7 +119,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     apiKeyPrefix: parseApiKeyPrefix(env.API_KEY_PREFIX ?? 'gh_live'),
     publicOrigin: env.PUBLIC_ORIGIN || undefined,
     bodyLimitBytes: env.BODY_LIMIT_BYTES ? parsePositiveInt('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES) : 16_384,
-    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS ? parsePositiveInt('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS) : 600,
+    accessTokenTtlSeconds: parseAccessTokenTtl(env.ACCESS_TOKEN_TTL_SECONDS ?? '600'),
     tokenAlgorithm: parseTokenAlgorithm(env.TOKEN_ALGORITHM ?? 'EdDSA'),
   };
 }

@@ -5,10 +5,12 @@ import { provisionDatabase } from '../support/database.js';
 const PASSWORD = 'correct horse battery staple';
 
 describe('demo token configuration', () => {
-  it('refuses to start with an access-token lifetime outside 5–15 minutes, saying why', async () => {
+  it('refuses to start with an access-token lifetime outside 5–15 minutes, saying why, before opening any connection', async () => {
     const database = await provisionDatabase();
     try {
-      await expect(startDemo('express', { database, env: { ACCESS_TOKEN_TTL_SECONDS: '3600' } })).rejects.toThrow(/between 5 and 15 minutes/);
+      await expect(startDemo('express', { database, env: { ACCESS_TOKEN_TTL_SECONDS: '3600' } })).rejects.toThrow(
+        /ACCESS_TOKEN_TTL_SECONDS must be between 300 and 900 \(5 to 15 minutes\)/,
+      );
     } finally {
       await database.drop();
     }
