@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ADAPTERS } from '../support/adapters.js';
-import { startDemo, type RunningDemo } from '../support/demo.js';
+import { startDemo, startSibling, type RunningDemo } from '../support/demo.js';
 import { asBrowser, eventually, LOGIN_LIMITS, login, registerUser } from './session-helpers.js';
 
 // Two app instances on one database and one Redis: a session ended on one instance is refused by
@@ -13,7 +13,7 @@ withRedis.each(ADAPTERS)('sessions across two instances sharing Redis (%s)', (ad
 
   beforeAll(async () => {
     a = await startDemo(adapter, { env: LOGIN_LIMITS });
-    b = await startDemo(adapter, { env: LOGIN_LIMITS, database: a.database, redisKeyPrefix: a.config.redisKeyPrefix, clock: a.clock });
+    b = await startSibling(a, LOGIN_LIMITS);
   });
   afterAll(async () => {
     await b?.close({ keepDatabase: true });

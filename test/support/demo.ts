@@ -88,3 +88,12 @@ export async function startDemo(adapter: AdapterName, options: StartDemoOptions 
     },
   };
 }
+
+/**
+ * Another instance beside `first`: the same database, data folder, Redis key prefix and clock,
+ * as a second replica behind a load balancer would have. Close it with `{ keepDatabase: true }`
+ * and let `first` drop the database.
+ */
+export function startSibling(first: RunningDemo, env: Record<string, string> = {}): Promise<RunningDemo> {
+  return startDemo(first.config.adapter, { env, database: first.database, redisKeyPrefix: first.config.redisKeyPrefix, clock: first.clock });
+}

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { readKeyFile, rotateKeyFile } from '@gatehouse/tokens';
 import { ADAPTERS } from '../support/adapters.js';
-import { startDemo } from '../support/demo.js';
+import { startDemo, startSibling } from '../support/demo.js';
 import { LOGIN_LIMITS, me, signIn } from './token-helpers.js';
 
 const kidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).kid;
@@ -19,7 +19,7 @@ describe.each(ADAPTERS)('signing-key rotation through the key file (%s)', (adapt
     const rotation = await rotateKeyFile(path, { now, retireAt: now + 20 * 60_000 });
     expect(rotation.retired).toBe(previous);
 
-    const second = await startDemo(adapter, { env: LOGIN_LIMITS, database: first.database, clock: first.clock });
+    const second = await startSibling(first, LOGIN_LIMITS);
     try {
       await me(second, old.access_token).expect(200);
       const fresh = await signIn(second);

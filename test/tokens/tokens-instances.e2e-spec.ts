@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ADAPTERS } from '../support/adapters.js';
-import { startDemo, type RunningDemo } from '../support/demo.js';
+import { startDemo, startSibling, type RunningDemo } from '../support/demo.js';
 import { eventually, LOGIN_LIMITS, me, refresh, signIn } from './token-helpers.js';
 
 describe.each(ADAPTERS)('tokens across a restart (%s)', (adapter) => {
@@ -10,7 +10,7 @@ describe.each(ADAPTERS)('tokens across a restart (%s)', (adapter) => {
     const rotated = (await refresh(first, tokens.refresh_token).expect(200)).body;
     await first.close({ keepDatabase: true });
 
-    const second = await startDemo(adapter, { env: LOGIN_LIMITS, database: first.database, clock: first.clock });
+    const second = await startSibling(first, LOGIN_LIMITS);
     try {
       await me(second, rotated.access_token).expect(200);
       // A duplicate of the last refresh, within the leeway, re-derives the same successor after the restart.
@@ -33,7 +33,7 @@ withRedis.each(ADAPTERS)('token revocation across two instances sharing Redis (%
 
   beforeAll(async () => {
     a = await startDemo(adapter, { env: LOGIN_LIMITS });
-    b = await startDemo(adapter, { env: LOGIN_LIMITS, database: a.database, redisKeyPrefix: a.config.redisKeyPrefix, clock: a.clock });
+    b = await startSibling(a, LOGIN_LIMITS);
   });
   afterAll(async () => {
     await b?.close({ keepDatabase: true });
