@@ -1,18 +1,7 @@
-import { GatehouseError } from '@gatehouse/core';
-import { createSessionsTestContext, type SessionsTestContext } from '../test/sessions-testing-module.js';
+import { code, createSessionsTestContext, type SessionsTestContext } from '../test/sessions-testing-module.js';
 import { hashSessionSecret } from './session-secret.js';
 
 const DAY = 24 * 3600_000;
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof GatehouseError) return error.code;
-    throw error;
-  }
-}
 
 describe('SessionService', () => {
   let ctx: SessionsTestContext;

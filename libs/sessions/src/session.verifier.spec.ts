@@ -1,19 +1,8 @@
-import { GatehouseError } from '@gatehouse/core';
-import { createSessionsTestContext, type SessionsTestContext } from '../test/sessions-testing-module.js';
+import { code, createSessionsTestContext, type SessionsTestContext } from '../test/sessions-testing-module.js';
 import type { SessionStore } from './session-store.interface.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof GatehouseError) return error.code;
-    throw error;
-  }
-}
 
 /** Counts the store calls the verifier makes. */
 function countCalls(store: SessionStore): Record<string, number> {

@@ -1,3 +1,4 @@
+import { GatehouseError } from '@gatehouse/core';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getRepositoryToken } from '@nestjs/typeorm';
@@ -61,4 +62,15 @@ export async function createSessionsTestContext(options: SessionsModuleOptions =
 
 function replaceEmit(target: SecurityEvents, implementation: SecurityEvents['emit']): void {
   (target as { emit: SecurityEvents['emit'] }).emit = implementation;
+}
+
+/** `'ok'` when `promise` resolves, else the code of the `GatehouseError` it rejects with. */
+export async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof GatehouseError) return error.code;
+    throw error;
+  }
 }
