@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ManualClock, SystemClock } from './clock.js';
 import { MemoryCache } from './memory.cache.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
@@ -20,6 +21,23 @@ describe('MemoryCache', () => {
     const cache = new MemoryCache();
     cache.set('a', 1, 0);
     expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('starts no timer on a lookup (hits on the hot path stay synchronous and cheap)', () => {
+    const cache = new MemoryCache();
+    const revocations = new MemoryRevocationStore();
+    cache.set('a', 1, 60_000);
+    revocations.remember('k', 1, 60_000);
+    const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout');
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        expect(cache.get('a')).toBe(1);
+        expect(revocations.revokedAt('k')).toBe(1);
+      }
+      expect(setTimeoutSpy).not.toHaveBeenCalled();
+    } finally {
+      setTimeoutSpy.mockRestore();
+    }
   });
 
   it('keeps falsy values apart from misses', () => {

@@ -10,7 +10,8 @@ export class MemoryRevocationStore implements RevocationStore {
   protected readonly entries: LRUCache<string, number>;
 
   constructor(maxEntries = 1_000_000) {
-    this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false });
+    // No timer per lookup: see MemoryCache.
+    this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false, ttlResolution: 0 });
   }
 
   /** Records a revocation locally (also used to mirror revocations made elsewhere). */

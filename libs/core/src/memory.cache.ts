@@ -6,7 +6,10 @@ export class MemoryCache implements GatehouseCache {
   protected readonly entries: LRUCache<string, { value: unknown }>;
 
   constructor(maxEntries = 100_000) {
-    this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false });
+    // `ttlResolution: 0` reads the monotonic clock on each expiry check. lru-cache's default (1 ms)
+    // caches the reading and schedules a timer to forget it, so a busy server started a timer on
+    // nearly every cache hit: measurably slower than the clock read it saves.
+    this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false, ttlResolution: 0 });
   }
 
   get<T>(key: string): T | undefined {
