@@ -11,8 +11,11 @@ export const BENCH_HOST = '127.0.0.1';
 export interface BenchServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
-  /** The server's CPU time so far, in microseconds (user + system, all threads). */
-  cpuMicros(): Promise<number>;
+  /**
+   * The server's CPU time so far, in microseconds (user + system, all threads); with `collect`,
+   * read after a full garbage collection in the server.
+   */
+  cpuMicros(collect?: boolean): Promise<number>;
   /** What the server printed (for failures). */
   output(): string;
   stop(): Promise<void>;
@@ -23,7 +26,7 @@ export interface BenchServer {
  * the loopback interface, and returns a handle to it. Fails after `timeoutMs`.
  */
 export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<BenchServer> {
-  const child = fork(entry, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(entry, [], { env, execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
   let output = '';
   const collect = (chunk: Buffer) => {
     // Keep the tail only: a misbehaving server must not fill the driver's memory.
@@ -63,7 +66,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
   return {
     url: `http://${BENCH_HOST}:${port}`,
     output: () => output,
-    cpuMicros: () =>
+    cpuMicros: (collect = false) =>
       new Promise<number>((resolve, reject) => {
         const id = nextId++;
         const timer = setTimeout(() => reject(new Error('The server did not report its CPU time')), 10_000);
@@ -71,7 +74,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
           clearTimeout(timer);
           resolve(micros);
         });
-        request({ type: 'cpu', id });
+        request({ type: 'cpu', id, collect });
       }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -133,7 +136,7 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
 
 /** Runs one load against `server` and reads the server's CPU time around it. */
 export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits): Promise<RoundSample> {
-  const before = await server.cpuMicros();
+  const before = await server.cpuMicros(true);
   const load = await runLoad(server.url, pattern, limits);
   const after = await server.cpuMicros();
   return { row, ...load, cpuMicros: after - before };
@@ -147,7 +150,8 @@ export interface BenchRow {
 
 /**
  * Warms every row up once, then runs `rounds` rounds that each load every row in turn, so slow
- * drift (thermal, other processes, a growing database) hits all rows alike.
+ * drift (thermal, other processes, a growing database) hits all rows alike. The server collects
+ * its garbage before every measured round (`measureRound`).
  */
 export async function runInterleaved(server: BenchServer, rows: readonly BenchRow[], rounds: number, log: (message: string) => void): Promise<RoundSample[]> {
   log(`warm-up (${rows.map((row) => row.name).join(', ')})`);
@@ -158,7 +162,9 @@ export async function runInterleaved(server: BenchServer, rows: readonly BenchRo
   const samples: RoundSample[] = [];
   for (let round = 0; round < rounds; round += 1) {
     log(`round ${round + 1} of ${rounds}`);
-    for (const row of rows) {
+    // Each round starts one row later, so no row always follows the same neighbour (whose garbage
+    // or cache churn it would otherwise inherit).
+    for (const row of rows.map((_, index) => rows[(index + round) % rows.length]!)) {
       const { pattern, limits } = row.load(round);
       samples.push(await measureRound(server, row.name, pattern, limits));
     }

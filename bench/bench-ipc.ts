@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 
 /** Messages between the bench driver and a server it started with `fork()`. */
-export type ToServer = { type: 'cpu'; id: number } | { type: 'stop' };
+/** `collect`: run a full garbage collection first (the server runs with `--expose-gc`), so that a
+ * round does not pay for garbage the previous row left behind. */
+export type ToServer = { type: 'cpu'; id: number; collect?: boolean } | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
   | { type: 'cpu'; id: number; micros: number }
@@ -37,7 +39,10 @@ export async function serveForBench(start: () => Promise<INestApplication>): Pro
     process.exit(0);
   };
   process.on('message', (message: ToServer) => {
-    if (message.type === 'cpu') send({ type: 'cpu', id: message.id, micros: cpuMicros() });
+    if (message.type === 'cpu') {
+      if (message.collect) (globalThis as { gc?: () => void }).gc?.();
+      send({ type: 'cpu', id: message.id, micros: cpuMicros() });
+    }
     else if (message.type === 'stop') void stop();
   });
   // The driver died or closed the channel: never linger as an orphan.

@@ -1,4 +1,4 @@
-import { formatNumber, formatSigned, loadTable, markdownTable, summarizeRounds, type RoundSample } from './bench-table.js';
+import { formatNumber, formatSigned, loadTable, markdownTable, median, summarizeRounds, type RoundSample } from './bench-table.js';
 
 const sample = (row: string, requests: number, seconds: number, cpuMicros: number, non2xx = 0): RoundSample => ({
   row,
@@ -26,6 +26,19 @@ describe('summarizeRounds', () => {
     expect(jwt.cpuMicrosPerRequest).toBe(80);
     expect(jwt.extraMicrosPerRequest).toBe(40);
     expect(jwt.non2xx).toBe(3);
+    // Round ratios 0.6 and 2,000/1 / 7,000 = 0.2857…; their median is their mean.
+    expect(jwt.medianRoundRatio).toBeCloseTo((0.6 + 2_000 / 7_000) / 2);
+  });
+
+  it('takes the median of per-round ratios, so one slowed round does not move it', () => {
+    const rounds = [
+      [10_000, 9_000],
+      [10_000, 9_200],
+      [4_000, 9_000], // the baseline's round was slowed down
+    ];
+    const [, session] = summarizeRounds(rounds.flatMap(([pub, row]) => [sample('public', pub!, 1, 0), sample('session', row!, 1, 0)]));
+    expect(session.medianRoundRatio).toBeCloseTo(0.92);
+    expect(session.ratio).toBeCloseTo(27_200 / 24_000);
   });
 
   it('weighs a long round more than a short one (no average of averages)', () => {
@@ -50,6 +63,9 @@ describe('formatting', () => {
     expect(formatSigned(12.34)).toBe('+12.3');
     expect(formatSigned(-0.44)).toBe('-0.4');
     expect(formatSigned(-0.01)).toBe('0.0');
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
   });
 
   it('writes a markdown table with right-aligned columns and escaped pipes', () => {
@@ -60,7 +76,7 @@ describe('formatting', () => {
     const rows = summarizeRounds([sample('public', 10_000, 1, 300_000), sample('jwt', 5_000, 1, 250_000)]);
     const lines = loadTable([{ adapter: 'fastify', rows }]).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe('| fastify | public | 10,000 | 1.00 | 30.0 |  | 0 / 0 |');
-    expect(lines[3]).toBe('| fastify | jwt | 5,000 | 0.50 | 50.0 | +20.0 | 0 / 0 |');
+    expect(lines[2]).toBe('| fastify | public | 10,000 | 1.00 | 1.00 | 30.0 |  | 0 / 0 |');
+    expect(lines[3]).toBe('| fastify | jwt | 5,000 | 0.50 | 0.50 | 50.0 | +20.0 | 0 / 0 |');
   });
 });

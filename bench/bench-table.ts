@@ -21,6 +21,11 @@ export interface RowSummary {
   reqPerSec: number;
   /** Throughput relative to the baseline row (1 for the baseline itself). */
   ratio: number;
+  /**
+   * The median over rounds of this row's throughput relative to the baseline's in the same round:
+   * robust to a round that a noisy machine slowed down.
+   */
+  medianRoundRatio: number;
   cpuMicrosPerRequest: number;
   /** Server CPU per request above the baseline's: what authentication costs. */
   extraMicrosPerRequest: number;
@@ -49,6 +54,13 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
   const perRequest = (t: { requests: number; cpuMicros: number }) => (t.requests > 0 ? t.cpuMicros / t.requests : 0);
   const base = byRow.get(baseline);
   const baseRate = base ? rate(base) : 0;
+  const baseRounds = samples.filter((sample) => sample.row === baseline);
+  const roundRatios = (row: string) =>
+    samples
+      .filter((sample) => sample.row === row)
+      .slice(0, baseRounds.length)
+      .map((sample, round) => rate(sample) / rate(baseRounds[round]!))
+      .filter(Number.isFinite);
   const baseCpu = base ? perRequest(base) : 0;
   return [...byRow].map(([row, total]) => ({
     row,
@@ -56,11 +68,20 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     requests: total.requests,
     reqPerSec: rate(total),
     ratio: baseRate > 0 ? rate(total) / baseRate : Number.NaN,
+    medianRoundRatio: median(roundRatios(row)),
     cpuMicrosPerRequest: perRequest(total),
     extraMicrosPerRequest: base ? perRequest(total) - baseCpu : Number.NaN,
     non2xx: total.non2xx,
     errors: total.errors,
   }));
+}
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** `1234.5` → `1,235`; NaN → `–`. */
@@ -86,17 +107,18 @@ export function markdownTable(header: readonly string[], rows: ReadonlyArray<rea
 
 /** The result table of a load benchmark: one block of rows per adapter. */
 export function loadTable(sections: ReadonlyArray<{ adapter: string; rows: readonly RowSummary[] }>, baseline = 'public'): string {
-  const header = ['adapter', 'row', 'req/s', `vs ${baseline}`, 'server CPU µs/req', `µs/req over ${baseline}`, 'non-2xx / errors'];
+  const header = ['adapter', 'row', 'req/s', `vs ${baseline}`, 'median of round ratios', 'server CPU µs/req', `µs/req over ${baseline}`, 'non-2xx / errors'];
   const rows = sections.flatMap(({ adapter, rows: summaries }) =>
     summaries.map((s) => [
       adapter,
       s.row,
       formatNumber(s.reqPerSec),
       s.row === baseline ? '1.00' : formatNumber(s.ratio, 2),
+      s.row === baseline ? '1.00' : formatNumber(s.medianRoundRatio, 2),
       formatNumber(s.cpuMicrosPerRequest, 1),
       s.row === baseline ? '' : formatSigned(s.extraMicrosPerRequest, 1),
       `${s.non2xx} / ${s.errors}`,
     ]),
   );
-  return markdownTable(header, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']);
+  return markdownTable(header, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']);
 }

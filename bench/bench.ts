@@ -8,15 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
 import { formatNumber, formatSigned, loadTable, summarizeRounds, type RowSummary } from './bench-table.js';
 import { checkCredential, createApiKey, issueTokens, mintDistinctTokens, openSession, registerUser, Unavailable } from './demo-credentials.js';
+import { checkMicroBench, checkTable } from './check-micro.js';
 import { microTable, verifyMicroBench } from './verify-micro.js';
 
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').map((name) => name.trim());
 const ROUND_SECONDS = envNumber('BENCH_ROUND_SECONDS', 3, 1, 5);
-const ROUNDS = envNumber('BENCH_ROUNDS', 3, 1, 5);
+const ROUNDS = envNumber('BENCH_ROUNDS', 5, 1, 20);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 16, 1, 128);
 /** Fresh tokens per measured round of the "jwt distinct tokens" row: each is sent exactly once. */
 const DISTINCT_PER_ROUND = envNumber('BENCH_DISTINCT_TOKENS', 2000, 100, 10_000);
 const MICRO_ITERATIONS = envNumber('BENCH_MICRO_ITERATIONS', 5000, 100, 50_000);
+const CHECK_ITERATIONS = envNumber('BENCH_CHECK_ITERATIONS', 20_000, 1000, 200_000);
 const SERVER_ENTRY = fileURLToPath(new URL('./demo-server.js', import.meta.url));
 
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -96,21 +98,29 @@ async function discoverRows(server: BenchServer, notes: string[]): Promise<Bench
   return rows;
 }
 
-async function benchAdapter(adapter: string): Promise<{ rows: RowSummary[]; notes: string[] }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+/** The demo's environment for a bench run on `adapter` (no Redis, no rate limits, warn logging). */
+function benchEnv(adapter: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
     HTTP_ADAPTER: adapter,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    DATABASE_URL: `sqlite:${join(dataDir, 'bench.sqlite')}`,
     GATEHOUSE_RATE_LIMITS: 'off',
     // Equal logging cost on every route: nothing below warn is written.
     LOG_LEVEL: 'warn',
   };
   delete env.REDIS_URL;
+  return env;
+}
+
+async function benchAdapter(adapter: string): Promise<{ rows: RowSummary[]; notes: string[] }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const env: NodeJS.ProcessEnv = {
+    ...benchEnv(adapter),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL: `sqlite:${join(dataDir, 'bench.sqlite')}`,
+  };
   log(`${adapter}: starting the demo`);
   const server = await startServer(SERVER_ENTRY, env);
   try {
@@ -131,18 +141,33 @@ async function main(): Promise<void> {
   const started = Date.now();
   const sections: Array<{ adapter: string; rows: RowSummary[]; notes: string[] }> = [];
   for (const adapter of ADAPTERS) sections.push({ adapter, ...(await benchAdapter(adapter)) });
+  const checks: Array<{ adapter: string; table: string }> = [];
+  for (const adapter of ADAPTERS) {
+    log(`${adapter}: credential check in process (${CHECK_ITERATIONS} calls per block)`);
+    checks.push({ adapter, table: checkTable(await checkMicroBench(CHECK_ITERATIONS, benchEnv(adapter))) });
+  }
   log(`verify micro-benchmark (${MICRO_ITERATIONS} iterations each)`);
   const micro = await verifyMicroBench(MICRO_ITERATIONS);
 
   console.log(`\n## GET / (public) against GET /me per credential kind\n`);
   console.log(
     `Node ${process.version}, ${availableParallelism()} CPUs; ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per row after a warm-up, ` +
-      `${CONNECTIONS} connections; "jwt distinct tokens" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses). ` +
+      `${CONNECTIONS} connections; each round starts one row later and the server collects its garbage before every round; ` +
+      `"jwt distinct tokens" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses). ` +
+      `"vs public" divides total requests per second; "median of round ratios" is the median over rounds of the row's ` +
+      `rate over the public route's rate in the same round. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests.\n`,
   );
   console.log(loadTable(sections));
   const notes = sections.flatMap(({ adapter, notes }) => notes.map((note) => `- ${adapter}: ${note}`));
   if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
+
+  console.log(`\n## The credential check alone\n`);
+  console.log(
+    `The demo's GatehouseGuard called in process for GET /me with a cached credential of each kind: a fresh request ` +
+      `object per call, no HTTP server; the median of 5 timed blocks.\n`,
+  );
+  for (const { adapter, table } of checks) console.log(`${adapter}:\n\n${table}\n`);
 
   console.log(`\n## One access-token signature check\n`);
   console.log(microTable(micro));
