@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 
-/** Messages between the bench driver and a server it started with `fork()`. */
-/** `collect`: run a full garbage collection first (the server runs with `--expose-gc`), so that a
- * round does not pay for garbage the previous row left behind. */
+/**
+ * Messages between the bench driver and a server it started with `fork()`. `collect` asks for a
+ * full garbage collection before the CPU reading (the server runs with `--expose-gc`), so that a
+ * round does not pay for garbage the previous row left behind.
+ */
 export type ToServer = { type: 'cpu'; id: number; collect?: boolean } | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
@@ -42,8 +44,9 @@ export async function serveForBench(start: () => Promise<INestApplication>): Pro
     if (message.type === 'cpu') {
       if (message.collect) (globalThis as { gc?: () => void }).gc?.();
       send({ type: 'cpu', id: message.id, micros: cpuMicros() });
+    } else if (message.type === 'stop') {
+      void stop();
     }
-    else if (message.type === 'stop') void stop();
   });
   // The driver died or closed the channel: never linger as an orphan.
   process.on('disconnect', () => void stop());
