@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { redactUrl } from '@gatehouse/core';
@@ -34,7 +34,14 @@ interface IncomingLike {
 }
 
 /**
- * Structured logs with nestjs-pino: one line per request. The request serializer keeps only the
+ * Every route of the app. nestjs-pino's default pattern (`{/*splat}`) matches only `/` on the
+ * Fastify adapter, which left every other route unlogged there; `{*path}` matches all routes on
+ * both adapters (the request-logging e2e suite checks it).
+ */
+const ALL_ROUTES = [{ path: '{*path}', method: RequestMethod.ALL }];
+
+/**
+ * Structured logs with nestjs-pino: one line per request, on every route. The request serializer keeps only the
  * method, a redacted URL, the user agent and the address, so no credential header can reach a log
  * even if a redact path is missed; `REDACT_PATHS` covers everything else.
  */
@@ -45,6 +52,7 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          forRoutes: ALL_ROUTES,
           pinoHttp: [
             {
               level,
