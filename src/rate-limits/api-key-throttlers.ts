@@ -1,7 +1,7 @@
 import type { ThrottlerOptions } from '@nestjs/throttler';
 import { isIPv6 } from 'node:net';
 import { ipNetwork } from '@gatehouse/api-keys';
-import type { GatehouseRequest } from '@gatehouse/core';
+import { httpRequestOf, type GatehouseRequest } from '@gatehouse/core';
 import type { DemoConfig } from '../config/demo.config.js';
 
 const principalOf = (request: unknown) => (request as GatehouseRequest).principal;
@@ -24,7 +24,7 @@ export function apiKeyThrottlers(config: DemoConfig): ThrottlerOptions[] {
       name: 'api-key',
       limit: config.apiKeyRateLimit.limit,
       ttl: config.apiKeyRateLimit.ttlSeconds * 1000,
-      skipIf: (context) => principalOf(context.switchToHttp().getRequest())?.kind !== 'api-key',
+      skipIf: (context) => principalOf(httpRequestOf(context))?.kind !== 'api-key',
       getTracker: (request) => principalOf(request)?.credential.id ?? '',
       generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     },
@@ -32,7 +32,7 @@ export function apiKeyThrottlers(config: DemoConfig): ThrottlerOptions[] {
       name: 'anonymous',
       limit: config.anonymousRateLimit.limit,
       ttl: config.anonymousRateLimit.ttlSeconds * 1000,
-      skipIf: (context) => principalOf(context.switchToHttp().getRequest()) !== undefined,
+      skipIf: (context) => principalOf(httpRequestOf(context)) !== undefined,
       getTracker: clientAddress,
       generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     },

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { GatehouseRequest } from './gatehouse-request.interface.js';
+import { httpRequestOf } from './gatehouse-request.interface.js';
 import type { Principal } from './principal.interface.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Principal } from './principal.interface.js';
  */
 export const CurrentPrincipal = createParamDecorator(
   (field: keyof Principal | undefined, context: ExecutionContext): unknown => {
-    const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+    const principal = httpRequestOf(context).principal;
     return field && principal ? principal[field] : principal;
   },
 );

@@ -1,3 +1,4 @@
+import type { ExecutionContext } from '@nestjs/common';
 import type { Principal } from './principal.interface.js';
 
 /**
@@ -19,4 +20,13 @@ export interface GatehouseRequest {
 export function readHeader(request: GatehouseRequest, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The request of an HTTP execution context: what `context.switchToHttp().getRequest()` returns,
+ * without the three closures Nest's `switchToHttp()` assigns to the context on every call (the
+ * guards and `@CurrentPrincipal()` run on every request).
+ */
+export function httpRequestOf<T = GatehouseRequest>(context: ExecutionContext): T {
+  return context.getArgByIndex<T>(0);
 }

@@ -5,7 +5,7 @@ import type { CredentialMechanism } from './credential-mechanism.interface.js';
 import { GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
 import { GatehouseError } from './gatehouse.error.js';
 import type { ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
-import type { GatehouseRequest } from './gatehouse-request.interface.js';
+import { httpRequestOf, type GatehouseRequest } from './gatehouse-request.interface.js';
 import { MechanismRegistry } from './mechanism-registry.js';
 import { isPrincipal } from './principal.guards.js';
 import { setRequestPrincipal } from './principal-slot.js';
@@ -63,7 +63,7 @@ export class GatehouseGuard implements CanActivate {
 
   /** The request object the mechanisms read. */
   protected getRequest(context: ExecutionContext): GatehouseRequest {
-    return context.switchToHttp().getRequest<GatehouseRequest>();
+    return httpRequestOf(context);
   }
 
   /** Stores the principal where `@CurrentPrincipal()` and passport-style code (`req.user`) find it. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
 import { GatehouseError } from './gatehouse.error.js';
 import type { ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
-import type { GatehouseRequest } from './gatehouse-request.interface.js';
+import { httpRequestOf } from './gatehouse-request.interface.js';
 import { missingScopes } from './principal.guards.js';
 import { RoutePolicies } from './route-policy.js';
 
@@ -20,7 +20,7 @@ export class ScopesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const required = this.policies.get(context).scopes;
     if (required.length === 0) return true;
-    const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+    const principal = httpRequestOf(context).principal;
     if (!principal) throw new GatehouseError('credentials_missing');
     if (missingScopes(principal, required).length === 0) return true;
     const scope = required.join(' ');

@@ -1,5 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { GatehouseRequest } from '@gatehouse/core';
+import { httpRequestOf } from '@gatehouse/core';
 import { CsrfProtection } from './csrf-protection.js';
 
 /**
@@ -14,7 +14,7 @@ export class OriginCheckGuard implements CanActivate {
   constructor(private readonly csrf: CsrfProtection) {}
 
   canActivate(context: ExecutionContext): boolean {
-    this.csrf.checkRequest(context.switchToHttp().getRequest<GatehouseRequest>());
+    this.csrf.checkRequest(httpRequestOf(context));
     return true;
   }
 }

@@ -17,7 +17,7 @@ function context(handler: keyof Routes, principal?: Partial<Principal['credentia
   return {
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
-    switchToHttp: () => ({ getRequest: () => request }),
+    getArgByIndex: (index: number) => [request][index],
   } as unknown as ExecutionContext;
 }
 

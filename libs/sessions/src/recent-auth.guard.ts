@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Clock, GatehouseError, type GatehouseRequest } from '@gatehouse/core';
+import { Clock, GatehouseError, httpRequestOf } from '@gatehouse/core';
 // A cycle with the decorator's file, safe: the key is only read at request time.
 import { RECENT_AUTH_KEY } from './require-recent-auth.decorator.js';
 
@@ -18,7 +18,7 @@ export class RecentAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const maxAgeSeconds = this.reflector.getAllAndOverride<number | undefined>(RECENT_AUTH_KEY, [context.getHandler(), context.getClass()]);
     if (maxAgeSeconds === undefined) return true;
-    const principal = context.switchToHttp().getRequest<GatehouseRequest>().principal;
+    const principal = httpRequestOf(context).principal;
     if (!principal) throw new GatehouseError('credentials_missing');
     const authTime = principal.credential.authTime;
     if (authTime === undefined || this.clock.now() - authTime > maxAgeSeconds * 1000) {
