@@ -3,19 +3,25 @@ import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { RoundSample } from './bench-table.js';
 import type { FromServer, ToServer } from './bench-ipc.js';
+import type { GuardReading } from './guard-meter.js';
 
 /** Benchmarks only ever target this machine's loopback interface. */
 export const BENCH_HOST = '127.0.0.1';
 
-/** A server process the bench started, with its CPU meter. */
+/** What a server's meters read at one moment. */
+export interface ServerReading {
+  /** CPU time so far, in microseconds (user + system, all threads). */
+  cpuMicros: number;
+  /** The in-server guard meter, when the app has a `GatehouseGuard`. */
+  guard?: GuardReading;
+}
+
+/** A server process the bench started, with its meters. */
 export interface BenchServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
-  /**
-   * The server's CPU time so far, in microseconds (user + system, all threads); with `collect`,
-   * read after a full garbage collection in the server.
-   */
-  cpuMicros(collect?: boolean): Promise<number>;
+  /** Reads the server's meters; with `collect`, after a full garbage collection in the server. */
+  read(collect?: boolean): Promise<ServerReading>;
   /** What the server printed (for failures). */
   output(): string;
   stop(): Promise<void>;
@@ -35,7 +41,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
-  const pending = new Map<number, (micros: number) => void>();
+  const pending = new Map<number, (reading: ServerReading) => void>();
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
@@ -52,7 +58,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
         clearTimeout(timer);
         reject(new Error(`${entry} failed to start:\n${message.message}\n${output}`));
       } else if (message.type === 'cpu') {
-        pending.get(message.id)?.(message.micros);
+        pending.get(message.id)?.({ cpuMicros: message.micros, ...(message.guard ? { guard: message.guard } : {}) });
         pending.delete(message.id);
       }
     });
@@ -66,13 +72,13 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
   return {
     url: `http://${BENCH_HOST}:${port}`,
     output: () => output,
-    cpuMicros: (collect = false) =>
-      new Promise<number>((resolve, reject) => {
+    read: (collect = false) =>
+      new Promise<ServerReading>((resolve, reject) => {
         const id = nextId++;
-        const timer = setTimeout(() => reject(new Error('The server did not report its CPU time')), 10_000);
-        pending.set(id, (micros) => {
+        const timer = setTimeout(() => reject(new Error('The server did not report its meters')), 10_000);
+        pending.set(id, (reading) => {
           clearTimeout(timer);
-          resolve(micros);
+          resolve(reading);
         });
         request({ type: 'cpu', id, collect });
       }),
@@ -134,12 +140,20 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
   return { requests: result.requests.total, seconds, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 
-/** Runs one load against `server` and reads the server's CPU time around it. */
+/** Runs one load against `server` and reads the server's meters around it. */
 export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits): Promise<RoundSample> {
-  const before = await server.cpuMicros(true);
+  const before = await server.read(true);
   const load = await runLoad(server.url, pattern, limits);
-  const after = await server.cpuMicros();
-  return { row, ...load, cpuMicros: after - before };
+  const after = await server.read();
+  const guard =
+    before.guard && after.guard
+      ? {
+          guardMicros: after.guard.micros - before.guard.micros,
+          guardCalls: after.guard.calls - before.guard.calls,
+          guardDeferred: after.guard.deferred - before.guard.deferred,
+        }
+      : {};
+  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...guard };
 }
 
 /** A row of a benchmark and how to load it in a given round (round -1 is the warm-up). */

@@ -1,14 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
+import { meterGuard, type GuardReading } from './guard-meter.js';
 
 /**
  * Messages between the bench driver and a server it started with `fork()`. `collect` asks for a
  * full garbage collection before the CPU reading (the server runs with `--expose-gc`), so that a
- * round does not pay for garbage the previous row left behind.
+ * round does not pay for garbage the previous row left behind. `guard` is the in-server guard
+ * meter (see guard-meter.ts), absent when the app has no `GatehouseGuard`.
  */
 export type ToServer = { type: 'cpu'; id: number; collect?: boolean } | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
-  | { type: 'cpu'; id: number; micros: number }
+  | { type: 'cpu'; id: number; micros: number; guard?: GuardReading }
   | { type: 'failed'; message: string };
 
 /** Server CPU time so far (user + system, every thread of the process), in microseconds. */
@@ -29,8 +31,10 @@ function send(message: FromServer): void {
 export async function serveForBench(start: () => Promise<INestApplication>): Promise<void> {
   if (!process.send) throw new Error('Start this file through the bench driver (it needs an IPC channel).');
   let app: INestApplication;
+  let guardReading: (() => GuardReading) | undefined;
   try {
     app = await start();
+    guardReading = meterGuard(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -43,7 +47,7 @@ export async function serveForBench(start: () => Promise<INestApplication>): Pro
   process.on('message', (message: ToServer) => {
     if (message.type === 'cpu') {
       if (message.collect) (globalThis as { gc?: () => void }).gc?.();
-      send({ type: 'cpu', id: message.id, micros: cpuMicros() });
+      send({ type: 'cpu', id: message.id, micros: cpuMicros(), ...(guardReading ? { guard: guardReading() } : {}) });
     } else if (message.type === 'stop') {
       void stop();
     }

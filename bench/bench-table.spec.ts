@@ -46,6 +46,40 @@ describe('summarizeRounds', () => {
     expect(row.reqPerSec).toBe(1_200);
   });
 
+  it('relates rows to a reference row as well, round by round', () => {
+    const rows = summarizeRounds(
+      [
+        sample('public', 10_000, 1, 1_000_000),
+        sample('shaped', 9_000, 1, 990_000),
+        sample('jwt', 8_100, 1, 972_000),
+        sample('public', 10_000, 1, 1_000_000),
+        sample('shaped', 8_000, 1, 880_000),
+        sample('jwt', 7_600, 1, 912_000),
+      ],
+      'public',
+      'shaped',
+    );
+    const jwt = rows.find((r) => r.row === 'jwt')!;
+    // Round ratios to the reference: 0.9 and 0.95; 120 µs per request against 110.
+    expect(jwt.medianRoundRatioToReference).toBeCloseTo(0.925);
+    expect(jwt.extraMicrosOverReference).toBeCloseTo(10);
+    expect(jwt.extraMicrosPerRequest).toBeCloseTo(20);
+    expect(summarizeRounds([sample('public', 1, 1, 1)])[0]!.medianRoundRatioToReference).toBeNaN();
+  });
+
+  it('averages the guard meter over the calls it timed and counts the ones that awaited', () => {
+    const timed = { ...sample('jwt', 1_000, 1, 0), guardMicros: 3_000, guardCalls: 1_000, guardDeferred: 0 };
+    const more = { ...sample('jwt', 1_000, 1, 0), guardMicros: 1_000, guardCalls: 1_000, guardDeferred: 0 };
+    const [jwt] = summarizeRounds([timed, more]);
+    expect(jwt.guardMicrosPerCall).toBe(2);
+    expect(jwt.guardDeferred).toBe(0);
+    const [miss] = summarizeRounds([{ ...sample('miss', 500, 1, 0), guardMicros: 0, guardCalls: 0, guardDeferred: 500 }]);
+    expect(miss.guardMicrosPerCall).toBeNaN();
+    expect(miss.guardDeferred).toBe(500);
+    const [none] = summarizeRounds([sample('public', 1, 1, 1)]);
+    expect(none.guardMicrosPerCall).toBeNaN();
+  });
+
   it('leaves ratios undefined without a baseline and survives empty rounds', () => {
     const [row] = summarizeRounds([sample('jwt', 0, 0, 0)]);
     expect(row.reqPerSec).toBe(0);
@@ -78,5 +112,29 @@ describe('formatting', () => {
     expect(lines).toHaveLength(4);
     expect(lines[2]).toBe('| fastify | public | 10,000 | 1.00 | 1.00 | 30.0 |  | 0 / 0 |');
     expect(lines[3]).toBe('| fastify | jwt | 5,000 | 0.50 | 0.50 | 50.0 | +20.0 | 0 / 0 |');
+  });
+
+  it('adds the reference and guard columns when the rows have them', () => {
+    const guard = (micros: number, calls: number, deferred = 0) => ({ guardMicros: micros, guardCalls: calls, guardDeferred: deferred });
+    const rows = summarizeRounds(
+      [
+        { ...sample('public', 10_000, 1, 300_000), ...guard(1_000, 10_000) },
+        { ...sample('shaped', 8_000, 1, 280_000), ...guard(800, 8_000) },
+        { ...sample('jwt', 6_000, 1, 240_000), ...guard(15_000, 6_000) },
+        { ...sample('miss', 1_000, 1, 100_000), ...guard(0, 0, 1_000) },
+        { ...sample('evicted', 6_000, 1, 240_000), ...guard(17_991, 5_997, 3) },
+      ],
+      'public',
+      'shaped',
+    );
+    const lines = loadTable([{ adapter: 'express', rows }], 'public', 'shaped').split('\n');
+    expect(lines[0]).toBe(
+      '| adapter | row | req/s | vs public | median of round ratios | median of round ratios to shaped | server CPU µs/req | µs/req over public | µs/req over shaped | guard µs/call in the server | non-2xx / errors |',
+    );
+    expect(lines[2]).toBe('| express | public | 10,000 | 1.00 | 1.00 | 1.25 | 30.0 |  | -5.0 | 0.10 | 0 / 0 |');
+    expect(lines[3]).toBe('| express | shaped | 8,000 | 0.80 | 0.80 | 1.00 | 35.0 | +5.0 |  | 0.10 | 0 / 0 |');
+    expect(lines[4]).toBe('| express | jwt | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 2.50 | 0 / 0 |');
+    expect(lines[5]).toBe('| express | miss | 1,000 | 0.10 | 0.10 | 0.13 | 100.0 | +70.0 | +65.0 | awaits (not timed) | 0 / 0 |');
+    expect(lines[6]).toBe('| express | evicted | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 3.00 (3 awaited) | 0 / 0 |');
   });
 });

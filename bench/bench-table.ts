@@ -11,6 +11,10 @@ export interface RoundSample {
   non2xx: number;
   /** Connection errors and timeouts. */
   errors: number;
+  /** In-server guard meter over the round (see guard-meter.ts), when the server has one. */
+  guardMicros?: number;
+  guardCalls?: number;
+  guardDeferred?: number;
 }
 
 /** A row of the result table: every round of that row added up. */
@@ -29,48 +33,78 @@ export interface RowSummary {
   cpuMicrosPerRequest: number;
   /** Server CPU per request above the baseline's: what authentication costs. */
   extraMicrosPerRequest: number;
+  /** Like `medianRoundRatio`, against the reference row (NaN without one). */
+  medianRoundRatioToReference: number;
+  /** Server CPU per request above the reference row's (NaN without one). */
+  extraMicrosOverReference: number;
+  /** Mean time of a synchronous `GatehouseGuard.canActivate` inside the server (NaN when none was timed). */
+  guardMicrosPerCall: number;
+  /** Guard calls that returned a promise and were not timed. */
+  guardDeferred: number;
   non2xx: number;
   errors: number;
 }
 
+interface RowTotal {
+  rounds: number;
+  requests: number;
+  seconds: number;
+  cpuMicros: number;
+  non2xx: number;
+  errors: number;
+  guardMicros: number;
+  guardCalls: number;
+  guardDeferred: number;
+}
+
 /**
- * Adds up the rounds of each row and relates every row to the baseline. Rows keep the order in
- * which they first appear. Totals are summed before dividing, so a short round weighs less than a
- * long one instead of averaging per-round rates.
+ * Adds up the rounds of each row and relates every row to the baseline (and to the reference row,
+ * when there is one). Rows keep the order in which they first appear. Totals are summed before
+ * dividing, so a short round weighs less than a long one instead of averaging per-round rates.
  */
-export function summarizeRounds(samples: readonly RoundSample[], baseline = 'public'): RowSummary[] {
-  const byRow = new Map<string, { rounds: number; requests: number; seconds: number; cpuMicros: number; non2xx: number; errors: number }>();
+export function summarizeRounds(samples: readonly RoundSample[], baseline = 'public', reference?: string): RowSummary[] {
+  const byRow = new Map<string, RowTotal>();
   for (const sample of samples) {
-    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, non2xx: 0, errors: 0 };
+    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0 };
     total.rounds += 1;
     total.requests += sample.requests;
     total.seconds += sample.seconds;
     total.cpuMicros += sample.cpuMicros;
     total.non2xx += sample.non2xx;
     total.errors += sample.errors;
+    total.guardMicros += sample.guardMicros ?? 0;
+    total.guardCalls += sample.guardCalls ?? 0;
+    total.guardDeferred += sample.guardDeferred ?? 0;
     byRow.set(sample.row, total);
   }
   const rate = (t: { requests: number; seconds: number }) => (t.seconds > 0 ? t.requests / t.seconds : 0);
   const perRequest = (t: { requests: number; cpuMicros: number }) => (t.requests > 0 ? t.cpuMicros / t.requests : 0);
+  const roundsOf = (row: string) => samples.filter((sample) => sample.row === row);
+  const medianRatio = (row: string, to: string | undefined) => {
+    const against = to === undefined ? [] : roundsOf(to);
+    return median(
+      roundsOf(row)
+        .slice(0, against.length)
+        .map((sample, round) => rate(sample) / rate(against[round]!))
+        .filter(Number.isFinite),
+    );
+  };
   const base = byRow.get(baseline);
   const baseRate = base ? rate(base) : 0;
-  const baseRounds = samples.filter((sample) => sample.row === baseline);
-  const roundRatios = (row: string) =>
-    samples
-      .filter((sample) => sample.row === row)
-      .slice(0, baseRounds.length)
-      .map((sample, round) => rate(sample) / rate(baseRounds[round]!))
-      .filter(Number.isFinite);
-  const baseCpu = base ? perRequest(base) : 0;
+  const ref = reference === undefined ? undefined : byRow.get(reference);
   return [...byRow].map(([row, total]) => ({
     row,
     rounds: total.rounds,
     requests: total.requests,
     reqPerSec: rate(total),
     ratio: baseRate > 0 ? rate(total) / baseRate : Number.NaN,
-    medianRoundRatio: median(roundRatios(row)),
+    medianRoundRatio: medianRatio(row, baseline),
     cpuMicrosPerRequest: perRequest(total),
-    extraMicrosPerRequest: base ? perRequest(total) - baseCpu : Number.NaN,
+    extraMicrosPerRequest: base ? perRequest(total) - perRequest(base) : Number.NaN,
+    medianRoundRatioToReference: ref ? medianRatio(row, reference) : Number.NaN,
+    extraMicrosOverReference: ref ? perRequest(total) - perRequest(ref) : Number.NaN,
+    guardMicrosPerCall: total.guardCalls > 0 ? total.guardMicros / total.guardCalls : Number.NaN,
+    guardDeferred: total.guardDeferred,
     non2xx: total.non2xx,
     errors: total.errors,
   }));
@@ -105,20 +139,52 @@ export function markdownTable(header: readonly string[], rows: ReadonlyArray<rea
   return [header, rule, ...rows].map((cells) => `| ${cells.map(cell).join(' | ')} |`).join('\n');
 }
 
-/** The result table of a load benchmark: one block of rows per adapter. */
-export function loadTable(sections: ReadonlyArray<{ adapter: string; rows: readonly RowSummary[] }>, baseline = 'public'): string {
-  const header = ['adapter', 'row', 'req/s', `vs ${baseline}`, 'median of round ratios', 'server CPU µs/req', `µs/req over ${baseline}`, 'non-2xx / errors'];
-  const rows = sections.flatMap(({ adapter, rows: summaries }) =>
-    summaries.map((s) => [
+/**
+ * The guard meter's cell: the mean synchronous call, with the count of calls that awaited (a
+ * credential evicted from a cache and loaded again); "awaits" when no call answered synchronously.
+ */
+function guardCell(summary: RowSummary): string {
+  if (!Number.isFinite(summary.guardMicrosPerCall)) return summary.guardDeferred > 0 ? 'awaits (not timed)' : '–';
+  const mean = formatNumber(summary.guardMicrosPerCall, 2);
+  return summary.guardDeferred > 0 ? `${mean} (${formatNumber(summary.guardDeferred)} awaited)` : mean;
+}
+
+/**
+ * The result table of a load benchmark: one block of rows per adapter. With `reference` (a row
+ * name), two more columns relate each row to it; the guard column appears when a server had the
+ * guard meter.
+ */
+export function loadTable(sections: ReadonlyArray<{ adapter: string; rows: readonly RowSummary[] }>, baseline = 'public', reference?: string): string {
+  const summaries = sections.flatMap(({ rows }) => rows);
+  const withReference = reference !== undefined && summaries.some((s) => s.row === reference);
+  const withGuard = summaries.some((s) => Number.isFinite(s.guardMicrosPerCall) || s.guardDeferred > 0);
+  const header = [
+    'adapter',
+    'row',
+    'req/s',
+    `vs ${baseline}`,
+    'median of round ratios',
+    ...(withReference ? [`median of round ratios to ${reference}`] : []),
+    'server CPU µs/req',
+    `µs/req over ${baseline}`,
+    ...(withReference ? [`µs/req over ${reference}`] : []),
+    ...(withGuard ? ['guard µs/call in the server'] : []),
+    'non-2xx / errors',
+  ];
+  const rows = sections.flatMap(({ adapter, rows: rowSummaries }) =>
+    rowSummaries.map((s) => [
       adapter,
       s.row,
       formatNumber(s.reqPerSec),
       s.row === baseline ? '1.00' : formatNumber(s.ratio, 2),
       s.row === baseline ? '1.00' : formatNumber(s.medianRoundRatio, 2),
+      ...(withReference ? [s.row === reference ? '1.00' : formatNumber(s.medianRoundRatioToReference, 2)] : []),
       formatNumber(s.cpuMicrosPerRequest, 1),
       s.row === baseline ? '' : formatSigned(s.extraMicrosPerRequest, 1),
+      ...(withReference ? [s.row === reference ? '' : formatSigned(s.extraMicrosOverReference, 1)] : []),
+      ...(withGuard ? [guardCell(s)] : []),
       `${s.non2xx} / ${s.errors}`,
     ]),
   );
-  return markdownTable(header, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']);
+  return markdownTable(header, rows, ['left', 'left', ...header.slice(2).map(() => 'right' as const)]);
 }

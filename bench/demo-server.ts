@@ -1,8 +1,9 @@
 // The demo as `npm start` runs it (same config loading, same factory), started by bench/bench.ts
-// on a loopback port with its CPU meter on the IPC channel.
+// on a loopback port with its meters on the IPC channel, plus the bench's reference route.
 import 'reflect-metadata';
 import { createDemoApp } from '../src/app.factory.js';
 import { loadDemoConfig } from '../src/config/demo.config.js';
 import { serveForBench } from './bench-ipc.js';
+import { PrincipalShapedController } from './principal-shaped.controller.js';
 
-await serveForBench(() => createDemoApp({ config: loadDemoConfig() }));
+await serveForBench(() => createDemoApp({ config: loadDemoConfig(), controllers: [PrincipalShapedController] }));

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -22,12 +22,14 @@ export interface DemoModuleOptions {
   config: DemoConfig;
   clock?: Clock;
   logStream?: DestinationStream;
+  /** More controllers on the root module, routed right after `GET /` and `GET /me` (the bench's reference route). */
+  controllers?: Type[];
 }
 
 /** The demo orders service, wiring every gatehouse library together. */
 @Module({})
 export class AppModule {
-  static forRoot({ config, clock, logStream }: DemoModuleOptions): DynamicModule {
+  static forRoot({ config, clock, logStream, controllers = [] }: DemoModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -44,7 +46,7 @@ export class AppModule {
         SessionsDemoModule,
         TokensDemoModule,
       ],
-      controllers: [InfoController, HealthController],
+      controllers: [InfoController, ...controllers, HealthController],
       providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
       exports: [DEMO_CONFIG],
     };

@@ -1,0 +1,57 @@
+import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { GatehouseGuard } from '@gatehouse/core';
+
+/** The guard's time so far inside the server: synchronous `canActivate` runs, and how many were not. */
+export interface GuardReading {
+  /** Wall time inside synchronous `canActivate` calls, timer cost removed, in microseconds. */
+  micros: number;
+  /** Calls that answered synchronously (what `micros` covers). */
+  calls: number;
+  /** Calls that returned a promise (a cache miss waiting for I/O or a signature check): not timed. */
+  deferred: number;
+}
+
+/** Mean cost of one `performance.now()` pair, the timer's own share of every timed call. */
+function timerCost(samples = 200_000): number {
+  let total = 0;
+  for (let i = 0; i < samples; i += 1) {
+    const started = performance.now();
+    total += performance.now() - started;
+  }
+  return (total * 1000) / samples;
+}
+
+/**
+ * Times the app's `GatehouseGuard` where it runs: inside the server, on the requests the load
+ * generator sends, with real request objects and strings fresh off the socket. A credential
+ * answered from a cache makes `canActivate` synchronous, so its wall time is its CPU time; a call
+ * that returns a promise is counted but not timed. Returns a reader, or `undefined` when the app
+ * has no `GatehouseGuard`.
+ */
+export function meterGuard(app: INestApplication): (() => GuardReading) | undefined {
+  let guard: CanActivate;
+  try {
+    guard = app.get(GatehouseGuard, { strict: false });
+  } catch {
+    return undefined;
+  }
+  const canActivate = guard.canActivate.bind(guard);
+  const cost = timerCost();
+  let micros = 0;
+  let calls = 0;
+  let deferred = 0;
+  // An own property on the one instance Nest calls: every route and the prototype stay as they are.
+  guard.canActivate = (context: ExecutionContext) => {
+    const started = performance.now();
+    const result = canActivate(context);
+    const elapsed = performance.now() - started;
+    if (result instanceof Promise) deferred += 1;
+    else {
+      micros += elapsed * 1000 - cost;
+      calls += 1;
+    }
+    return result;
+  };
+  return () => ({ micros, calls, deferred });
+}
