@@ -21,6 +21,23 @@ describe('setRequestPrincipal', () => {
     expect(first.user).toBe(principal);
   });
 
+  it('makes user read as the newest principal again once one is attached after an assignment', () => {
+    class AppRequest {}
+    const request = new AppRequest() as AppRequest & { principal?: Principal; user?: unknown };
+    const other = new AppRequest() as AppRequest & { principal?: Principal; user?: unknown };
+    setRequestPrincipal(request, principal);
+    request.user = { id: 'assigned' };
+    expect(request.user).toEqual({ id: 'assigned' });
+    const next: Principal = { ...principal, subject: 'u2' };
+    setRequestPrincipal(request, next);
+    expect(request.principal).toBe(next);
+    expect(request.user).toBe(next);
+    // Another request of the same prototype gets its own slot.
+    setRequestPrincipal(other, principal);
+    expect(other.user).toBe(principal);
+    expect(request.user).toBe(next);
+  });
+
   it('uses plain properties on plain objects', () => {
     const request: { principal?: Principal; user?: unknown } = {};
     setRequestPrincipal(request, principal);
