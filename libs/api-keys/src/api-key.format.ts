@@ -82,9 +82,7 @@ export function hasValidApiKeyChecksum(candidate: string, prefixes: readonly str
   const bodyLength = API_KEY_SECRET_LENGTH + API_KEY_CHECKSUM_LENGTH;
   const separator = candidate.length - bodyLength - 1;
   if (separator < 1 || candidate.charCodeAt(separator) !== 95 /* _ */) return false;
-  let knownPrefix = false;
-  for (const prefix of prefixes) knownPrefix ||= prefix.length === separator && candidate.startsWith(prefix);
-  if (!knownPrefix) return false;
+  if (!prefixes.some((prefix) => prefix.length === separator && candidate.startsWith(prefix))) return false;
   for (let index = separator + 1; index < candidate.length; index++) {
     const code = candidate.charCodeAt(index);
     if (code > 127 || ALPHABET_VALUES[code] < 0) return false;

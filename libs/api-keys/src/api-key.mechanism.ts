@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   GATEHOUSE_OPTIONS,
   MechanismRegistry,
+  readHeader,
   type CredentialMechanism,
   type GatehouseRequest,
   type Principal,
@@ -33,10 +34,10 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
   }
 
   extract(request: GatehouseRequest): string | undefined {
-    // A repeated header (an array) is present but ambiguous: it must still fail, as ''.
+    // A repeated header reads as undefined in readHeader; present-but-ambiguous must still fail.
     const value = request.headers[this.options.header];
     if (value === undefined) return undefined;
-    return typeof value === 'string' ? value : '';
+    return readHeader(request, this.options.header) ?? '';
   }
 
   /**
