@@ -1,3 +1,4 @@
+export * from './accounts.port.js';
 export * from './api-key-auth.decorator.js';
 export * from './auth-strategies.decorator.js';
 export * from './cache.interface.js';
