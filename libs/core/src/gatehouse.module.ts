@@ -17,6 +17,7 @@ import { RevocationStore } from './revocation-store.interface.js';
 import { RoutePolicies } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { SecurityEvents } from './security-events.js';
+import { SignIn } from './sign-in.service.js';
 
 const providers: Provider[] = [
   {
@@ -58,6 +59,7 @@ const providers: Provider[] = [
   },
   MechanismRegistry,
   SecurityEvents,
+  SignIn,
   {
     provide: RoutePolicies,
     inject: [Reflector, GATEHOUSE_OPTIONS],
@@ -81,7 +83,7 @@ const providers: Provider[] = [
  */
 @Module({
   providers,
-  exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, GATEHOUSE_REDIS_BUS],
+  exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS],
 })
 export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleDestroy {
   constructor(@Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null) {

@@ -32,4 +32,5 @@ export * from './route-policy.js';
 export * from './scopes.decorator.js';
 export * from './scopes.guard.js';
 export * from './security-events.js';
+export * from './sign-in.service.js';
 export * from './epoch-millis.transformer.js';
