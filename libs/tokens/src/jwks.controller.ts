@@ -30,8 +30,7 @@ export class JwksController {
     adapter.setHeader(response, 'ETag', etag);
     adapter.setHeader(response, 'Vary', 'Accept-Encoding');
     if (matches(readHeader(request, 'if-none-match'), etag)) {
-      adapter.status(response, 304);
-      adapter.end(response);
+      adapter.reply(response, '', 304);
       return;
     }
     adapter.setHeader(response, 'Content-Type', 'application/jwk-set+json');
