@@ -121,7 +121,7 @@ describe.each(ADAPTERS)('real OAuth clients against the library endpoints, on a 
       await tokenRevocation(config, doomed.access_token);
       const refused = await me(doomed.access_token);
       expect(refused.status).toBe(401);
-      expect((await refused.json()).code).toBe('token_revoked');
+      expect(((await refused.json()) as { code: string }).code).toBe('token_revoked');
       const next = await clientCredentialsGrant(config);
       expect((await me(next.access_token)).status).toBe(200);
     });
