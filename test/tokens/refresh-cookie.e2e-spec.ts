@@ -102,6 +102,12 @@ describe.each(ADAPTERS)('refresh token in an HttpOnly cookie for web clients (%s
     expect(response.body.refresh_token).toBeUndefined();
   });
 
+  it('refuses a cross-site sign-out even without a cookie (it would delete the victim\'s)', async () => {
+    const response = await request(demo.http).post('/auth/refresh/revoke').set({ 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' }).expect(403);
+    expect(setCookie(response, COOKIE)).toBeUndefined();
+    expect(response.body).toMatchObject({ code: 'cross_site_request', error: 'invalid_request' });
+  });
+
   describe('login CSRF: a cross-site form cannot plant the attacker\'s sign-in in the victim\'s browser', () => {
     it.each([
       ['a cross-site form post', { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' }],

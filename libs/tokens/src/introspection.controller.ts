@@ -89,7 +89,7 @@ export class IntrospectionController {
       return principal;
     }
     const client = await this.context.client(request, parameters);
-    if (client === undefined) throw new GatehouseError('invalid_client', { headers: { 'WWW-Authenticate': 'Basic realm="gatehouse"' } });
+    if (client === undefined) throw this.context.invalidClient();
     return client;
   }
 }

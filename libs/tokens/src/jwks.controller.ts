@@ -28,7 +28,6 @@ export class JwksController {
     const { body, etag } = this.jwks.serialized();
     adapter.setHeader(response, 'Cache-Control', this.jwks.cacheControl);
     adapter.setHeader(response, 'ETag', etag);
-    adapter.setHeader(response, 'Vary', 'Accept-Encoding');
     if (matches(readHeader(request, 'if-none-match'), etag)) {
       adapter.reply(response, '', 304);
       return;

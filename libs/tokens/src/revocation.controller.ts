@@ -1,6 +1,5 @@
-import { Controller, Header, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import { Controller, Header, HttpCode, Inject, Post, Req, UseFilters } from '@nestjs/common';
 import { Clock, GatehouseError, Public, RevocationStore, type GatehouseRequest, type Principal } from '@gatehouse/core';
-import { Inject } from '@nestjs/common';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
 import { readOAuthParameters } from './oauth-parameters.js';
@@ -57,7 +56,7 @@ export class RevocationController {
   }
 
   private async revokeServiceToken(token: string, principal: Principal, client: Principal | undefined): Promise<void> {
-    if (client === undefined) throw new GatehouseError('invalid_client', { message: 'Authenticate as the client the token was issued to.' });
+    if (client === undefined) throw this.context.invalidClient('Authenticate as the client the token was issued to.');
     if (clientIdOf(token) !== client.credential.id) {
       throw new GatehouseError('invalid_request', { message: 'The token was not issued to this client.' });
     }
@@ -68,7 +67,7 @@ export class RevocationController {
 }
 
 /** The `client_id` claim of a token that has just been verified. */
-export function clientIdOf(token: string): string | undefined {
+function clientIdOf(token: string): string | undefined {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { client_id?: unknown };
   return typeof payload.client_id === 'string' ? payload.client_id : undefined;
 }

@@ -6,7 +6,8 @@ import { TokenEndpointContext } from './token-endpoint.context.js';
 
 /**
  * Web sign-out with the refresh cookie → 204: its family is revoked (with every access token it
- * issued) and the cookie deleted. The cookie is an ambient credential, so the origin is checked.
+ * issued) and the cookie deleted. The cookie is an ambient credential, so the origin is checked,
+ * with or without a cookie.
  */
 @Public()
 @Controller()
@@ -20,7 +21,9 @@ export class SignOutController {
   @Post()
   @HttpCode(204)
   async signOut(@Req() request: GatehouseRequest, @Res({ passthrough: true }) response: unknown): Promise<void> {
-    const token = this.context.readCookie(request, response);
+    // Checked even without a cookie: deleting it is acting on it (a cross-site form must not sign the victim out).
+    this.context.checkCookieOrigin(request, response);
+    const token = this.context.cookie.read(request);
     if (token !== undefined) await this.families.revokeToken(token, 'logout');
     this.context.cookie.clear(response);
   }

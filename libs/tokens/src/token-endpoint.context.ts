@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { appendVary, GatehouseError, readHeader, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { appendVary, GATEHOUSE_OPTIONS, GatehouseError, readHeader, type GatehouseRequest, type Principal, type ResolvedGatehouseOptions } from '@gatehouse/core';
 import { OAuthClients, type ClientAuthenticationParameters } from './oauth-clients.port.js';
 import type { RefreshMeta } from './refresh-families.service.js';
 import { RefreshCookie } from './refresh-cookie.js';
@@ -23,7 +23,13 @@ export class TokenEndpointContext {
     @Inject(TOKENS_OPTIONS) readonly options: ResolvedTokensOptions,
     readonly cookie: RefreshCookie,
     private readonly moduleRef: ModuleRef,
+    @Inject(GATEHOUSE_OPTIONS) private readonly gatehouse: ResolvedGatehouseOptions,
   ) {}
+
+  /** `invalid_client` (401) with an HTTP Basic challenge, as RFC 6749 §5.2 asks of a failed client authentication. */
+  invalidClient(message?: string): GatehouseError {
+    return new GatehouseError('invalid_client', { headers: { 'WWW-Authenticate': `Basic realm="${this.gatehouse.realm}"` }, ...(message ? { message } : {}) });
+  }
 
   meta(request: GatehouseRequest): RefreshMeta {
     return { ip: request.ip, userAgent: readHeader(request, 'user-agent') };
@@ -62,9 +68,7 @@ export class TokenEndpointContext {
   async client(request: GatehouseRequest, parameters: ClientAuthenticationParameters): Promise<Principal | undefined> {
     const clients = this.oauthClients();
     if (clients) return clients.authenticate(request, parameters);
-    if (parameters.client_secret !== undefined || /^basic\s/i.test(readHeader(request, 'authorization') ?? '')) {
-      throw new GatehouseError('invalid_client');
-    }
+    if (parameters.client_secret !== undefined || /^basic\s/i.test(readHeader(request, 'authorization') ?? '')) throw this.invalidClient();
     return undefined;
   }
 
