@@ -17,7 +17,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const examplesDir = join(root, 'examples');
@@ -30,7 +30,28 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
-// 1. Build and pack the libraries under stable names (gatehouse-<dir>.tgz).
+/** What a published package must hold: metadata, a LICENSE, no specs, every source a map names. */
+function checkPackage(lib, files) {
+  const problems = [];
+  const manifest = JSON.parse(readFileSync(join(root, 'libs', lib, 'package.json'), 'utf8'));
+  for (const field of ['license', 'repository', 'homepage']) if (!manifest[field]) problems.push(`package.json has no "${field}"`);
+  const entry = manifest.exports?.['.'] ?? {};
+  if (!entry.import || entry.default !== entry.import) problems.push('exports["."] needs "import" and "default" naming the same file');
+  const shipped = new Set(files);
+  for (const file of ['LICENSE', 'package.json', entry.import?.replace(/^\.\//, '')]) if (!shipped.has(file)) problems.push(`${file} is not in the package`);
+  for (const file of files) {
+    if (/\.spec\.[jt]s$/.test(file)) problems.push(`${file} is a test`);
+    if (!file.endsWith('.map')) continue;
+    const map = JSON.parse(readFileSync(join(root, 'libs', lib, file), 'utf8'));
+    for (const source of map.sources) {
+      const target = posix.normalize(posix.join(posix.dirname(file), map.sourceRoot ?? '', source));
+      if (!shipped.has(target)) problems.push(`${file} names ${source}, which is not in the package`);
+    }
+  }
+  return problems;
+}
+
+// 1. Build and pack the libraries under stable names (gatehouse-<dir>.tgz), and check each package.
 if (!skipBuild) execFileSync(process.execPath, [join(root, 'scripts', 'build-libs.mjs')], { cwd: root, stdio: 'inherit' });
 rmSync(packsDir, { recursive: true, force: true });
 mkdirSync(packsDir, { recursive: true });
@@ -39,6 +60,8 @@ for (const lib of libs) {
   if (!existsSync(join(root, 'libs', lib, 'dist', 'index.js'))) throw new Error(`libs/${lib}/dist is missing: run npm run build:libs`);
   const [packed] = JSON.parse(execFileSync(npm, ['pack', `./libs/${lib}`, '--pack-destination', packsDir, '--json', '--loglevel=error'], { cwd: root, encoding: 'utf8' }));
   renameSync(join(packsDir, packed.filename), join(packsDir, `gatehouse-${lib}.tgz`));
+  const problems = checkPackage(lib, packed.files.map((file) => file.path));
+  if (problems.length > 0) throw new Error(`@gatehouse/${lib} does not pack as published:\n  ${problems.join('\n  ')}`);
 }
 console.log(`packed ${libs.map((lib) => `gatehouse-${lib}.tgz`).join(', ')} into examples/.packs (${seconds(started)})`);
 const packHash = createHash('sha256');
