@@ -5,7 +5,8 @@
 //   await fetch(`${app.url}/health`);
 //   await app.stop();
 //
-// The app prints `listening on <url>` once it listens (PORT=0 lets the OS pick the port).
+// The app prints `listening on <url>` once it listens (PORT=0 lets the OS pick the port); any
+// scheme works (`http://…`, `tcp://…` for a microservice).
 // Environment: DATABASE_URL of a server where the test may create databases
 // (default postgres://postgres@127.0.0.1:5432/postgres); EXAMPLE_PASSWORD is set for the app.
 import { spawn } from 'node:child_process';
@@ -69,7 +70,7 @@ export async function startExample({ cwd = process.cwd(), entry = 'dist/main.js'
     const timer = setTimeout(() => reject(new Error(`the app did not listen within ${READY_MS} ms:\n${output}`)), READY_MS);
     const onData = (chunk) => {
       output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on ([a-z][a-z0-9+.-]*:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1].replace(/\/$/, '').replace('[::1]', '127.0.0.1'));
