@@ -123,15 +123,19 @@ export class DurableRevocationStore extends MemoryRevocationStore {
   private async pollOnce(): Promise<void> {
     const startedAt = this.clock.now();
     try {
-      const since = (this.cursor ?? startedAt) - this.options.pollOverlapMs;
-      const rows = await this.dataSource
-        .getRepository(RevocationRecord)
-        .createQueryBuilder('r')
-        .where('r.revoked_at >= :since AND r.expires_at > :now', { since, now: startedAt })
-        .getMany();
-      this.absorb(rows, startedAt);
-      // Entries were turned away at the bound: once there is room again, reload what is in force.
-      if (this.saturated && this.size < this.options.maxEntries) await this.load();
+      if (this.saturated) this.purgeExpired(startedAt);
+      if (this.saturated && this.size < this.options.maxEntries) {
+        // Entries were turned away at the bound: now that there is room, reload all in force.
+        await this.load();
+      } else {
+        const since = (this.cursor ?? startedAt) - this.options.pollOverlapMs;
+        const rows = await this.dataSource
+          .getRepository(RevocationRecord)
+          .createQueryBuilder('r')
+          .where('r.revoked_at >= :since AND r.expires_at > :now', { since, now: startedAt })
+          .getMany();
+        this.absorb(rows, startedAt);
+      }
       if (startedAt - this.lastPurge >= PURGE_EVERY_MS) await this.purgeRows(startedAt);
       if (this.pollFailing) this.logger.log('Revocation poll recovered');
       this.pollFailing = false;
