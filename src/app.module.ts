@@ -37,10 +37,18 @@ export class AppModule {
         LoggingModule.forRoot(config.logLevel, logStream),
         EventEmitterModule.forRoot({ wildcard: true, delimiter: '.' }),
         ScheduleModule.forRoot(),
-        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.dataDir), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({
+          ...databaseOptions(config.databaseUrl, config.dataDir, { connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: config.databaseQueryTimeoutMs }),
+          autoLoadEntities: true,
+        }),
         // Durable revocations: core's table on the app's DataSource.
         TypeOrmModule.forFeature(coreEntities),
-        GatehouseModule.forRoot({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, ...(clock ? { clock } : {}) }),
+        GatehouseModule.forRoot({
+          redisUrl: config.redisUrl,
+          redisKeyPrefix: config.redisKeyPrefix,
+          revocationMaxStalenessMs: config.revocationMaxStalenessSeconds * 1000,
+          ...(clock ? { clock } : {}),
+        }),
         RateLimitsModule.forRoot(config),
         AccountsModule,
         OrdersModule,

@@ -24,7 +24,7 @@ export interface RevocationFeedStatus {
   fresh: boolean;
   /** Whether revocations from other instances arrive by Redis pub/sub right now. */
   redis: 'live' | 'down' | 'none';
-  /** Milliseconds since the last successful database poll. */
+  /** Milliseconds since the last successful database poll (or load). */
   lastPollAgeMs: number;
 }
 
@@ -116,8 +116,12 @@ export class DurableRevocationStore extends MemoryRevocationStore {
     return this.polling;
   }
 
+  /**
+   * Staleness counts only while polls fail: a poll that succeeds vouches for everything up to its
+   * start, however far the clock has moved (a stalled poll fails by the database's own timeouts).
+   */
   private isFresh(now: number): boolean {
-    return now - this.vouchedAt <= this.options.maxStalenessMs || this.bus?.isLive() === true;
+    return !this.pollFailing || now - this.vouchedAt <= this.options.maxStalenessMs || this.bus?.isLive() === true;
   }
 
   private async pollOnce(): Promise<void> {
