@@ -1,6 +1,9 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
+/** How long the sockets must be quiet (no new request) before the remaining ones are closed. */
+const QUIET_MS = 500;
+
 export interface GracefulShutdownOptions {
   /** How long requests in flight may take to finish before the remaining connections are cut. */
   drainTimeoutMs: number;
@@ -22,33 +25,37 @@ export function enableGracefulShutdown(app: INestApplication, options: GracefulS
   const server = app.getHttpServer() as Server;
   const inFlight = new Set<ServerResponse>();
   let draining = false;
-  let idle: (() => void) | undefined;
 
+  let lastRequestAt = 0;
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    lastRequestAt = Date.now();
     inFlight.add(response);
     if (draining && !response.headersSent) response.setHeader('Connection', 'close');
-    response.once('close', () => {
-      inFlight.delete(response);
-      if (inFlight.size === 0) idle?.();
-    });
+    response.once('close', () => inFlight.delete(response));
   });
 
   let shutdown: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     shutdown ??= (async () => {
       draining = true;
+      const started = Date.now();
       logger.log(`Draining ${inFlight.size} request(s) in flight`);
-      // Stop accepting; Node also closes connections that sit idle between keep-alive requests.
+      // Stop accepting. Node 19+ would also drop idle keep-alive sockets here, resetting a request
+      // already on its way in; keep them, and let each next answer carry Connection: close.
+      const closeIdle = server.closeIdleConnections;
+      server.closeIdleConnections = () => undefined;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections = closeIdle;
       for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
-      const drained = inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, options.drainTimeoutMs, true)));
-      if (await Promise.race([drained.then(() => false), timedOut])) {
-        logger.warn(`Drain timeout (${options.drainTimeoutMs} ms): closing ${inFlight.size} unfinished request(s)`);
+      // Done when nothing is in flight and the sockets have been quiet for a moment, or at the timeout.
+      const quietMs = Math.min(QUIET_MS, options.drainTimeoutMs);
+      while (!(inFlight.size === 0 && Date.now() - Math.max(lastRequestAt, started) >= quietMs)) {
+        if (Date.now() - started >= options.drainTimeoutMs) {
+          logger.warn(`Drain timeout (${options.drainTimeoutMs} ms): closing ${inFlight.size} unfinished request(s)`);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      clearTimeout(timer);
-      server.closeIdleConnections();
       server.closeAllConnections();
       await closed;
       // Now nothing can arrive: flush usage, close Redis and the database.
