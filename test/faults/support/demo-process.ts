@@ -37,7 +37,7 @@ export function call(
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let body: Record<string, unknown> = {};
+          let body: Record<string, unknown>;
           try {
             body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
           } catch {
