@@ -75,7 +75,6 @@ describe('faults: Redis down, database refused or stalled, SIGTERM under load (t
       DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
       REVOCATION_MAX_STALENESS_SECONDS: String(STALENESS_SECONDS),
       SHUTDOWN_DRAIN_TIMEOUT_MS: '5000',
-      ...(process.env.FAULTS_NO_RATE_LIMITS ? { GATEHOUSE_RATE_LIMITS: 'off' } : {}),
     };
     // A first: it runs the migrations and writes the signing key that every instance shares.
     a = await start('A', { HTTP_ADAPTER: 'express' });
