@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, Optional, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
+import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
 import { GatehouseCache } from './cache.interface.js';
@@ -100,7 +100,7 @@ const providers: Provider[] = [
   providers,
   exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS],
 })
-export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy {
+export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     @Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null,
     @Inject(RevocationStore) private readonly revocations: RevocationStore,
@@ -115,6 +115,10 @@ export class GatehouseModule extends GatehouseConfigurableModule implements OnMo
 
   async onModuleDestroy(): Promise<void> {
     if (this.revocations instanceof DurableRevocationStore) await this.revocations.stop();
+  }
+
+  /** Last, after write-behind work (usage counts) has been flushed in `beforeApplicationShutdown`. */
+  async onApplicationShutdown(): Promise<void> {
     await this.bus?.close();
   }
 }
