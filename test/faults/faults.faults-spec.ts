@@ -96,6 +96,12 @@ describe('faults: Redis down, database refused or stalled, SIGTERM under load (t
     }
   }, 120_000);
 
+  // A failed scenario must not leave its fault behind for the next one.
+  afterEach(async () => {
+    await proxy.restore();
+    if (!redis.running) await redis.start();
+  });
+
   afterAll(async () => {
     await Promise.allSettled(instances.map((instance) => instance.stop()));
     await redis?.kill();

@@ -26,6 +26,11 @@ export class RedisProcess {
 
   constructor(readonly port: number) {}
 
+  /** True while the process this object started is alive. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
