@@ -83,10 +83,23 @@ export async function createApiKey(base: string, auth: Record<string, string>): 
   return stringField(reply, 'key', 'POST /api-keys');
 }
 
-/** The credential works on `GET /me`, or the row is skipped with the status it got. */
-export async function checkCredential(base: string, headers: Record<string, string>, what: string): Promise<void> {
+/** The credential works on `GET /me` (or `path`), or the row is skipped with the status it got. */
+export async function checkCredential(base: string, headers: Record<string, string>, what: string, path = '/me'): Promise<void> {
+  const reply = await call(base, 'GET', path, undefined, headers);
+  expectStatus(reply, [200], `${what} on GET ${path}`);
+}
+
+/** `GET /me` refuses the credential with a 401 (never a 500), or the row is skipped with the status it got. */
+export async function checkRefused(base: string, headers: Record<string, string>, what: string): Promise<void> {
   const reply = await call(base, 'GET', '/me', undefined, headers);
-  expectStatus(reply, [200], `${what} on GET /me`);
+  expectStatus(reply, [401], `${what} on GET /me`);
+}
+
+/** An access token of the bench server's NestJS recipe routes (bench/nest-recipe.ts). */
+export async function recipeToken(base: string, path: string): Promise<string> {
+  const reply = await call(base, 'GET', path);
+  expectStatus(reply, [200], `GET ${path}`);
+  return stringField(reply, 'access_token', `GET ${path}`);
 }
 
 /**
