@@ -27,6 +27,8 @@ const MICRO_ITERATIONS = envNumber('BENCH_MICRO_ITERATIONS', 5000, 100, 50_000);
 const COLD_MICRO_TOKENS = envNumber('BENCH_COLD_MICRO_TOKENS', 3000, 100, 20_000);
 /** `BENCH_ES256=0` skips the ES256 servers (jwt, gatehouse cold and the public rows, on each adapter). */
 const WITH_ES256 = process.env.BENCH_ES256 !== '0';
+/** `BENCH_SCALE=0` skips the scale section (refresh and login rates, cache memory and hit rate). */
+const WITH_SCALE = process.env.BENCH_SCALE !== '0';
 const SERVER_ENTRY = fileURLToPath(new URL('./demo-server.js', import.meta.url));
 /** Only these rows (comma-separated names; the public and shaped rows always run): for quick checks. */
 const ONLY_ROWS = process.env.BENCH_ROWS ? new Set(process.env.BENCH_ROWS.split(',').map((name) => name.trim())) : undefined;
@@ -216,8 +218,7 @@ async function main(): Promise<void> {
   log(`verify micro-benchmark (${MICRO_ITERATIONS} iterations each)`);
   const micro = await verifyMicroBench(MICRO_ITERATIONS);
   const coldPaths = [await coldPathMicroBench('EdDSA', COLD_MICRO_TOKENS), await coldPathMicroBench('ES256', COLD_MICRO_TOKENS)];
-  log('scale: refresh rotations, logins, memory and hit rate');
-  const scale = await scaleBench(log);
+  const scale = WITH_SCALE ? (log('scale: refresh rotations, logins, memory and hit rate'), await scaleBench(log)) : 'Skipped (BENCH_SCALE=0).';
 
   console.log(`\n## GET / (public) against GET /me per credential kind\n`);
   console.log(

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
-import { Clock, GatehouseCache, GatehouseError, RevocationStore, type Principal } from '@gatehouse/core';
+import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes, RevocationStore, type Principal } from '@gatehouse/core';
 import { API_KEY_CACHE_PREFIX, API_KEY_MECHANISM, API_KEY_REVOCATION_PREFIX, API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ApiKeyAnomalyDetector, type ApiKeyFailureReason, type ObservedKey } from './api-key-anomaly.detector.js';
 import { hasValidApiKeyChecksum } from './api-key.format.js';
 import { ApiKeyStore, type ApiKeyRecord } from './api-key-store.interface.js';
 import { ApiKeyUsageRecorder } from './api-key-usage.recorder.js';
-import { KnownKeyHashes } from './known-key-hashes.js';
 
 /** A key known to be valid, as cached: everything a request needs, with its principal built once. */
 interface ValidKeyEntry extends ObservedKey {
@@ -49,7 +48,7 @@ export function hashApiKey(key: string): string {
 @Injectable()
 export class ApiKeyVerifier {
   private readonly loading = new Map<string, Promise<KeyEntry>>();
-  private readonly knownHashes = new KnownKeyHashes(KNOWN_KEY_HASHES);
+  private readonly knownHashes = new KnownSecretHashes(KNOWN_KEY_HASHES);
 
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,

@@ -19,6 +19,7 @@ export { GATEHOUSE_ASYNC_OPTIONS_TYPE, GATEHOUSE_OPTIONS_TYPE } from './gatehous
 export * from './mechanism-registry.js';
 export * from './memory-revocation.store.js';
 export * from './memory.cache.js';
+export * from './known-secret-hashes.js';
 export * from './principal.guards.js';
 export * from './principal.interface.js';
 export * from './public.decorator.js';

@@ -10,6 +10,8 @@ import { ACCESS_TOKEN_TYPE, JWT_MECHANISM, sessionRevocationKey, subjectRevocati
 import { VerifiedTokenCache, type VerifiedToken } from './verified-token.cache.js';
 
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope'];
+/** Distinct `scope` claims whose lists are shared before the table starts over. */
+const MAX_SCOPE_LISTS = 1_000;
 
 /** Error details, fresh each time: the guard adds its challenge header to them. */
 const details = (): { mechanism: string } => ({ mechanism: JWT_MECHANISM });
@@ -33,6 +35,8 @@ export class AccessTokenVerifier {
   private readonly remoteKeys: JWTVerifyGetKey | undefined;
   private readonly toleranceMs: number;
   private readonly claimRules: AccessTokenClaimRules;
+  /** Frozen scope lists by `scope` claim: most tokens share a few, so each cached token needs no copy of its own. */
+  private readonly scopeLists = new Map<string, readonly string[]>();
 
   constructor(
     @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
@@ -149,7 +153,7 @@ export class AccessTokenVerifier {
     const principal: Principal = Object.freeze({
       kind: clientId === undefined ? 'user' : 'service',
       subject: sub,
-      scopes: Object.freeze(scope.split(' ').filter(Boolean)),
+      scopes: this.scopeList(scope),
       credential: Object.freeze(credential),
     });
     return {
@@ -159,6 +163,16 @@ export class AccessTokenVerifier {
       sessionKey: sid === undefined ? undefined : sessionRevocationKey(sid),
       subjectKey: subjectRevocationKey(sub),
     };
+  }
+
+  private scopeList(scope: string): readonly string[] {
+    let list = this.scopeLists.get(scope);
+    if (list === undefined) {
+      list = Object.freeze(scope.split(' ').filter(Boolean));
+      if (this.scopeLists.size >= MAX_SCOPE_LISTS) this.scopeLists.clear();
+      this.scopeLists.set(scope, list);
+    }
+    return list;
   }
 
   private refusal(error: unknown): GatehouseError {
