@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
 import { benchGoals, type BenchSection } from './bench-goals.js';
 import { formatNumber, formatSigned, goalsTable, loadTable, summarizeRounds } from './bench-table.js';
-import { checkCredential, checkRefused, createApiKey, issueTokens, mintDistinctTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
+import { checkCredential, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
+import { TOKEN_MINT_PATH } from './token-mint.controller.js';
 import { RECIPE_PATHS } from './nest-recipe.js';
 import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
 import { scaleBench } from './scale-bench.js';
@@ -101,9 +102,8 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     try {
       const wanted = DISTINCT_PER_ROUND * (ROUNDS + 1);
       const mintStarted = Date.now();
-      const { tokens, note } = await mintDistinctTokens(base, user, wanted, 60_000);
+      const tokens = await mintLikeTokens(base, bearer.authorization.slice('Bearer '.length), wanted, TOKEN_MINT_PATH);
       log(`minted ${tokens.length} distinct access tokens in ${((Date.now() - mintStarted) / 1000).toFixed(1)} s`);
-      if (note) notes.push(`gatehouse cold: ${note}`);
       await checkCredential(base, { authorization: `Bearer ${tokens[tokens.length - 1]}` }, 'the last minted token');
       const slice = Math.floor(tokens.length / (ROUNDS + 1));
       if (slice < 100) throw new Unavailable('too few distinct tokens minted');

@@ -7,6 +7,7 @@ import { loadDemoConfig } from '../src/config/demo.config.js';
 import { serveForBench } from './bench-ipc.js';
 import { NestRecipeController, registerRecipeStrategies } from './nest-recipe.js';
 import { PrincipalShapedController } from './principal-shaped.controller.js';
+import { TokenMintController } from './token-mint.controller.js';
 
 registerRecipeStrategies();
-await serveForBench(() => createDemoApp({ config: loadDemoConfig(), controllers: [PrincipalShapedController, NestRecipeController] }));
+await serveForBench(() => createDemoApp({ config: loadDemoConfig(), controllers: [PrincipalShapedController, NestRecipeController, TokenMintController] }));
