@@ -57,7 +57,7 @@ function distinctTokenLoad(tokens: readonly string[]): { pattern: LoadPattern; l
 }
 
 /** Requests per round of a refused-credential row: a fixed count, so a cheap refusal takes little time. */
-const REFUSED_PER_ROUND = 3000;
+const REFUSED_PER_ROUND = 2000;
 
 /** `token` with its signature's first character changed: well-formed, correctly encoded, wrongly signed. */
 export function badSignature(token: string): string {
