@@ -22,6 +22,8 @@ export interface BenchServer {
   url: string;
   /** Reads the server's meters; with `collect`, after a full garbage collection in the server. */
   read(collect?: boolean): Promise<ServerReading>;
+  /** Starts the server's CPU profiler, or (with `file`) stops it and writes the profile there. */
+  profile(file?: string): Promise<void>;
   /** What the server printed (for failures). */
   output(): string;
   stop(): Promise<void>;
@@ -60,6 +62,9 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
       } else if (message.type === 'cpu') {
         pending.get(message.id)?.({ cpuMicros: message.micros, ...(message.guard ? { guard: message.guard } : {}) });
         pending.delete(message.id);
+      } else if (message.type === 'profiled') {
+        pending.get(message.id)?.({ cpuMicros: 0 });
+        pending.delete(message.id);
       }
     });
     child.once('exit', (code) => {
@@ -69,19 +74,23 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
   });
 
   const request = (message: ToServer) => child.send(message);
+  const ask = (message: (id: number) => ToServer) =>
+    new Promise<ServerReading>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error('The server did not answer over IPC')), 30_000);
+      pending.set(id, (reading) => {
+        clearTimeout(timer);
+        resolve(reading);
+      });
+      request(message(id));
+    });
   return {
     url: `http://${BENCH_HOST}:${port}`,
     output: () => output,
-    read: (collect = false) =>
-      new Promise<ServerReading>((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => reject(new Error('The server did not report its meters')), 10_000);
-        pending.set(id, (reading) => {
-          clearTimeout(timer);
-          resolve(reading);
-        });
-        request({ type: 'cpu', id, collect });
-      }),
+    read: (collect = false) => ask((id) => ({ type: 'cpu', id, collect })),
+    profile: async (file) => {
+      await ask((id) => ({ type: 'profile', id, ...(file === undefined ? {} : { file }) }));
+    },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       request({ type: 'stop' });
@@ -141,9 +150,11 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
 }
 
 /** Runs one load against `server` and reads the server's meters around it. */
-export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits): Promise<RoundSample> {
+export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits, profileFile?: string): Promise<RoundSample> {
   const before = await server.read(true);
+  if (profileFile) await server.profile();
   const load = await runLoad(server.url, pattern, limits);
+  if (profileFile) await server.profile(profileFile);
   const after = await server.read();
   const guard =
     before.guard && after.guard
@@ -167,7 +178,13 @@ export interface BenchRow {
  * drift (thermal, other processes, a growing database) hits all rows alike. The server collects
  * its garbage before every measured round (`measureRound`).
  */
-export async function runInterleaved(server: BenchServer, rows: readonly BenchRow[], rounds: number, log: (message: string) => void): Promise<RoundSample[]> {
+export async function runInterleaved(
+  server: BenchServer,
+  rows: readonly BenchRow[],
+  rounds: number,
+  log: (message: string) => void,
+  profileFile?: (row: string, round: number) => string | undefined,
+): Promise<RoundSample[]> {
   log(`warm-up (${rows.map((row) => row.name).join(', ')})`);
   for (const row of rows) {
     const { pattern, limits } = row.load(-1);
@@ -180,7 +197,7 @@ export async function runInterleaved(server: BenchServer, rows: readonly BenchRo
     // or cache churn it would otherwise inherit).
     for (const row of rows.map((_, index) => rows[(index + round) % rows.length]!)) {
       const { pattern, limits } = row.load(round);
-      samples.push(await measureRound(server, row.name, pattern, limits));
+      samples.push(await measureRound(server, row.name, pattern, limits, profileFile?.(row.name, round)));
     }
   }
   return samples;

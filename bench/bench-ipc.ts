@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { meterGuard, type GuardReading } from './guard-meter.js';
 
 /**
@@ -7,10 +9,14 @@ import { meterGuard, type GuardReading } from './guard-meter.js';
  * round does not pay for garbage the previous row left behind. `guard` is the in-server guard
  * meter (see guard-meter.ts), absent when the app has no `GatehouseGuard`.
  */
-export type ToServer = { type: 'cpu'; id: number; collect?: boolean } | { type: 'stop' };
+export type ToServer =
+  | { type: 'cpu'; id: number; collect?: boolean }
+  | { type: 'profile'; id: number; file?: string }
+  | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
   | { type: 'cpu'; id: number; micros: number; guard?: GuardReading }
+  | { type: 'profiled'; id: number }
   | { type: 'failed'; message: string };
 
 /** Server CPU time so far (user + system, every thread of the process), in microseconds. */
@@ -21,6 +27,32 @@ export function cpuMicros(): number {
 
 function send(message: FromServer): void {
   process.send?.(message);
+}
+
+/**
+ * The server's CPU profiler (V8's, main thread, what `node --cpu-prof` records), driven over the
+ * IPC channel so that a profile covers exactly one measured round: without `file` it starts, with
+ * `file` it stops and writes the `.cpuprofile` there.
+ */
+function profiler(): (file: string | undefined) => Promise<void> {
+  let session: Session | undefined;
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session!.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  return async (file) => {
+    if (file === undefined) {
+      session ??= new Session();
+      session.connect();
+      await post('Profiler.enable');
+      // 100 µs between samples: a cache miss is a few hundred µs, a cached check a few.
+      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.start');
+      return;
+    }
+    if (!session) return;
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    writeFileSync(file, JSON.stringify(profile));
+  };
 }
 
 /**
@@ -44,8 +76,14 @@ export async function serveForBench(start: () => Promise<INestApplication>): Pro
     await app.close().catch(() => undefined);
     process.exit(0);
   };
+  const profile = profiler();
   process.on('message', (message: ToServer) => {
-    if (message.type === 'cpu') {
+    if (message.type === 'profile') {
+      void profile(message.file).then(
+        () => send({ type: 'profiled', id: message.id }),
+        (error: unknown) => send({ type: 'failed', message: String(error) }),
+      );
+    } else if (message.type === 'cpu') {
       if (message.collect) (globalThis as { gc?: () => void }).gc?.();
       send({ type: 'cpu', id: message.id, micros: cpuMicros(), ...(guardReading ? { guard: guardReading() } : {}) });
     } else if (message.type === 'stop') {

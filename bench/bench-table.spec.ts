@@ -1,4 +1,4 @@
-import { formatNumber, formatSigned, loadTable, markdownTable, median, summarizeRounds, type RoundSample } from './bench-table.js';
+import { formatNumber, formatSigned, goalMet, goalsTable, loadTable, markdownTable, median, medianRoundRatio, summarizeRounds, type RoundSample } from './bench-table.js';
 
 const sample = (row: string, requests: number, seconds: number, cpuMicros: number, non2xx = 0): RoundSample => ({
   row,
@@ -136,5 +136,26 @@ describe('formatting', () => {
     expect(lines[4]).toBe('| express | jwt | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 2.50 | 0 / 0 |');
     expect(lines[5]).toBe('| express | miss | 1,000 | 0.10 | 0.10 | 0.13 | 100.0 | +70.0 | +65.0 | awaits (not timed) | 0 / 0 |');
     expect(lines[6]).toBe('| express | evicted | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 3.00 (3 awaited) | 0 / 0 |');
+  });
+});
+
+describe('medianRoundRatio and goals', () => {
+  it('pairs the n-th round of one row with the n-th of another', () => {
+    const samples = [sample('jwt', 9_000, 1, 0), sample('recipe', 3_000, 1, 0), sample('jwt', 8_000, 1, 0), sample('recipe', 4_000, 1, 0), sample('jwt', 1_000, 1, 0)];
+    // Ratios 3 and 2 (the third jwt round has no partner): their median is 2.5.
+    expect(medianRoundRatio(samples, 'jwt', 'recipe')).toBe(2.5);
+    expect(medianRoundRatio(samples, 'jwt', 'absent')).toBeNaN();
+  });
+
+  it('checks bounds both ways and leaves an unmeasured goal open', () => {
+    const check = (measured: number, bound: 'max' | 'min') => ({ section: 's', goal: 'g', measured, bound, target: 1.5, how: 'h' });
+    expect(goalMet(check(1.5, 'max'))).toBe(true);
+    expect(goalMet(check(1.51, 'max'))).toBe(false);
+    expect(goalMet(check(1.49, 'min'))).toBe(false);
+    expect(goalMet(check(Number.NaN, 'min'))).toBeUndefined();
+    const lines = goalsTable([check(1.2, 'max'), check(1.2, 'min'), check(Number.NaN, 'max')]).split('\n');
+    expect(lines[2]).toBe('| s | g | 1.20 | ≤ 1.50 | yes | h |');
+    expect(lines[3]).toBe('| s | g | 1.20 | ≥ 1.50 | NO | h |');
+    expect(lines[4]).toBe('| s | g | – | ≤ 1.50 | – | h |');
   });
 });

@@ -77,18 +77,8 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     total.guardDeferred += sample.guardDeferred ?? 0;
     byRow.set(sample.row, total);
   }
-  const rate = (t: { requests: number; seconds: number }) => (t.seconds > 0 ? t.requests / t.seconds : 0);
   const perRequest = (t: { requests: number; cpuMicros: number }) => (t.requests > 0 ? t.cpuMicros / t.requests : 0);
-  const roundsOf = (row: string) => samples.filter((sample) => sample.row === row);
-  const medianRatio = (row: string, to: string | undefined) => {
-    const against = to === undefined ? [] : roundsOf(to);
-    return median(
-      roundsOf(row)
-        .slice(0, against.length)
-        .map((sample, round) => rate(sample) / rate(against[round]!))
-        .filter(Number.isFinite),
-    );
-  };
+  const medianRatio = (row: string, to: string | undefined) => (to === undefined ? Number.NaN : medianRoundRatio(samples, row, to));
   const base = byRow.get(baseline);
   const baseRate = base ? rate(base) : 0;
   const ref = reference === undefined ? undefined : byRow.get(reference);
@@ -108,6 +98,60 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     non2xx: total.non2xx,
     errors: total.errors,
   }));
+}
+
+const rate = (t: { requests: number; seconds: number }) => (t.seconds > 0 ? t.requests / t.seconds : 0);
+
+/**
+ * The median over rounds of `row`'s throughput over `against`'s in the same round (the n-th round
+ * of one with the n-th of the other): NaN when either row is missing.
+ */
+export function medianRoundRatio(samples: readonly RoundSample[], row: string, against: string): number {
+  const roundsOf = (name: string) => samples.filter((sample) => sample.row === name);
+  const others = roundsOf(against);
+  return median(
+    roundsOf(row)
+      .slice(0, others.length)
+      .map((sample, round) => rate(sample) / rate(others[round]!))
+      .filter(Number.isFinite),
+  );
+}
+
+/** One goal checked against a run: what was measured, the bound, and whether it held. */
+export interface GoalCheck {
+  section: string;
+  goal: string;
+  measured: number;
+  /** `max`: measured must be at most `target`; `min`: at least. */
+  bound: 'max' | 'min';
+  target: number;
+  /** How the measured value was obtained, in a few words. */
+  how: string;
+}
+
+/** Whether a goal held; undefined when nothing was measured (NaN). */
+export function goalMet(check: GoalCheck): boolean | undefined {
+  if (!Number.isFinite(check.measured)) return undefined;
+  return check.bound === 'max' ? check.measured <= check.target : check.measured >= check.target;
+}
+
+/** The goals as a markdown table: measured value, the bound, and yes / NO / – (not measured). */
+export function goalsTable(checks: readonly GoalCheck[]): string {
+  return markdownTable(
+    ['section', 'goal', 'measured', 'target', 'met', 'how'],
+    checks.map((check) => {
+      const met = goalMet(check);
+      return [
+        check.section,
+        check.goal,
+        formatNumber(check.measured, 2),
+        `${check.bound === 'max' ? '≤' : '≥'} ${formatNumber(check.target, 2)}`,
+        met === undefined ? '–' : met ? 'yes' : 'NO',
+        check.how,
+      ];
+    }),
+    ['left', 'left', 'right', 'right', 'left', 'left'],
+  );
 }
 
 /** The middle value (the mean of the two middle ones for an even count); NaN for none. */

@@ -2,24 +2,40 @@
 // credential kind, interleaved round by round, with the server's own CPU time per request, a
 // public reference route shaped like `GET /me`, and the guard's own time measured inside the
 // server; then the cost of one Ed25519 token verification outside any server.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
-import { formatNumber, formatSigned, loadTable, summarizeRounds, type RowSummary } from './bench-table.js';
-import { checkCredential, createApiKey, issueTokens, mintDistinctTokens, openSession, registerUser, Unavailable } from './demo-credentials.js';
+import { benchGoals, type BenchSection } from './bench-goals.js';
+import { formatNumber, formatSigned, goalsTable, loadTable, summarizeRounds } from './bench-table.js';
+import { checkCredential, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
+import { TOKEN_MINT_PATH } from './token-mint.controller.js';
+import { RECIPE_PATHS } from './nest-recipe.js';
 import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
-import { microTable, verifyMicroBench } from './verify-micro.js';
+import { scaleBench } from './scale-bench.js';
+import { coldPathMicroBench, coldPathTable, microTable, verifyMicroBench } from './verify-micro.js';
 
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').map((name) => name.trim());
 const ROUND_SECONDS = envNumber('BENCH_ROUND_SECONDS', 3, 1, 5);
 const ROUNDS = envNumber('BENCH_ROUNDS', 5, 1, 20);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 16, 1, 128);
-/** Fresh tokens per measured round of the "jwt distinct tokens" row: each is sent exactly once. */
+/** Fresh tokens per measured round of the "gatehouse cold" row: each is sent exactly once. */
 const DISTINCT_PER_ROUND = envNumber('BENCH_DISTINCT_TOKENS', 2000, 100, 10_000);
 const MICRO_ITERATIONS = envNumber('BENCH_MICRO_ITERATIONS', 5000, 100, 50_000);
+/** Distinct tokens of the in-process cold-path measurement, per algorithm. */
+const COLD_MICRO_TOKENS = envNumber('BENCH_COLD_MICRO_TOKENS', 3000, 100, 20_000);
+/** `BENCH_ES256=0` skips the ES256 servers (jwt, gatehouse cold and the public rows, on each adapter). */
+const WITH_ES256 = process.env.BENCH_ES256 !== '0';
+/** `BENCH_SCALE=0` skips the scale section (refresh and login rates, cache memory and hit rate). */
+const WITH_SCALE = process.env.BENCH_SCALE !== '0';
 const SERVER_ENTRY = fileURLToPath(new URL('./demo-server.js', import.meta.url));
+/** Only these rows (comma-separated names; the public and shaped rows always run): for quick checks. */
+const ONLY_ROWS = process.env.BENCH_ROWS ? new Set(process.env.BENCH_ROWS.split(',').map((name) => name.trim())) : undefined;
+/** A folder: every measured round of the rows in BENCH_PROFILE_ROWS writes the server's CPU profile there. */
+const PROFILE_DIR = process.env.BENCH_PROFILE || undefined;
+const PROFILE_ROWS = new Set((process.env.BENCH_PROFILE_ROWS ?? 'jwt,gatehouse cold').split(',').map((name) => name.trim()));
 
 const log = (message: string) => console.error(`[bench] ${message}`);
 
@@ -40,8 +56,23 @@ function distinctTokenLoad(tokens: readonly string[]): { pattern: LoadPattern; l
   };
 }
 
+/** Requests per round of a refused-credential row: a fixed count, so a cheap refusal takes little time. */
+const REFUSED_PER_ROUND = 2000;
+
+/** `token` with its signature's first character changed: well-formed, correctly encoded, wrongly signed. */
+export function badSignature(token: string): string {
+  const at = token.lastIndexOf('.') + 1;
+  return `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+}
+
+/** A refused-credential row: `headers` on `GET /me`, a fixed number of requests per round. */
+const refusedRow = (name: string, headers: Record<string, string>): BenchRow => ({
+  name,
+  load: (round) => ({ pattern: { path: '/me', headers }, limits: { connections: CONNECTIONS, amount: round < 0 ? REFUSED_PER_ROUND / 3 : REFUSED_PER_ROUND } }),
+});
+
 /** Works out which credential kinds the demo offers, skipping (with a note) those it does not. */
-async function discoverRows(server: BenchServer, notes: string[]): Promise<BenchRow[]> {
+async function discoverRows(server: BenchServer, notes: string[], keep: (row: string) => boolean): Promise<BenchRow[]> {
   const base = server.url;
   const warmSeconds = Math.max(1, ROUND_SECONDS / 2);
   const fixed = (name: string, pattern: LoadPattern): BenchRow => ({ name, load: (round) => timed(pattern, round < 0 ? warmSeconds : ROUND_SECONDS) });
@@ -52,6 +83,10 @@ async function discoverRows(server: BenchServer, notes: string[]): Promise<Bench
     log(`${row}: skipped — ${error.message}`);
   };
   const user = await registerUser(base);
+  // Refused credentials, each well-formed as far as its own check goes: what an attacker sends for free.
+  const refused: Array<[string, Record<string, string>]> = [
+    ['refused: garbage token', { authorization: `Bearer ${randomBytes(96).toString('base64url')}.${randomBytes(192).toString('base64url')}.${randomBytes(64).toString('base64url')}` }],
+  ];
 
   let bearer: Record<string, string> | undefined;
   try {
@@ -63,19 +98,32 @@ async function discoverRows(server: BenchServer, notes: string[]): Promise<Bench
     skip('jwt', error);
   }
 
-  if (bearer) {
+  if (bearer && keep('gatehouse cold')) {
     try {
       const wanted = DISTINCT_PER_ROUND * (ROUNDS + 1);
       const mintStarted = Date.now();
-      const { tokens, note } = await mintDistinctTokens(base, user, wanted, 60_000);
+      const tokens = await mintLikeTokens(base, bearer.authorization.slice('Bearer '.length), wanted, TOKEN_MINT_PATH);
       log(`minted ${tokens.length} distinct access tokens in ${((Date.now() - mintStarted) / 1000).toFixed(1)} s`);
-      if (note) notes.push(`jwt distinct tokens: ${note}`);
       await checkCredential(base, { authorization: `Bearer ${tokens[tokens.length - 1]}` }, 'the last minted token');
       const slice = Math.floor(tokens.length / (ROUNDS + 1));
       if (slice < 100) throw new Unavailable('too few distinct tokens minted');
-      rows.push({ name: 'jwt distinct tokens', load: (round) => distinctTokenLoad(tokens.slice((round + 1) * slice, (round + 2) * slice)) });
+      rows.push({ name: 'gatehouse cold', load: (round) => distinctTokenLoad(tokens.slice((round + 1) * slice, (round + 2) * slice)) });
     } catch (error) {
-      skip('jwt distinct tokens', error);
+      skip('gatehouse cold', error);
+    }
+  }
+
+  for (const [name, path] of [
+    ['recipe', RECIPE_PATHS.profile],
+    ['recipe (KeyObject)', RECIPE_PATHS.profileKeyObject],
+  ] as const) {
+    if (!keep(name)) continue;
+    try {
+      const headers = { authorization: `Bearer ${await recipeToken(base, RECIPE_PATHS.token)}` };
+      await checkCredential(base, headers, `the ${name} token`, path);
+      rows.push(fixed(name, { path, headers }));
+    } catch (error) {
+      skip(name, error);
     }
   }
 
@@ -84,6 +132,7 @@ async function discoverRows(server: BenchServer, notes: string[]): Promise<Bench
     const { cookie, csrfToken } = await openSession(base, user);
     await checkCredential(base, { cookie }, 'the session cookie');
     rows.push(fixed('session', { path: '/me', headers: { cookie } }));
+    refused.push(['refused: garbage cookie', { cookie: `${cookie.split('=', 1)[0]}=${randomBytes(20).toString('base64url')}` }]);
     sessionAuth = { cookie, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) };
   } catch (error) {
     skip('session', error);
@@ -95,8 +144,18 @@ async function discoverRows(server: BenchServer, notes: string[]): Promise<Bench
     const key = await createApiKey(base, manager);
     await checkCredential(base, { 'x-api-key': key }, 'the API key');
     rows.push(fixed('api-key', { path: '/me', headers: { 'x-api-key': key } }));
+    refused.push(['refused: garbage key', { 'x-api-key': `${key.slice(0, -6)}${key.slice(-6) === '000000' ? '000001' : '000000'}` }]);
   } catch (error) {
     skip('api-key', error);
+  }
+  if (bearer) refused.unshift(['refused: bad signature', { authorization: badSignature(bearer.authorization) }]);
+  for (const [name, headers] of refused) {
+    try {
+      await checkRefused(base, headers, `the ${name.replace('refused: ', '')}`);
+      rows.push(refusedRow(name, headers));
+    } catch (error) {
+      skip(name, error);
+    }
   }
   return rows;
 }
@@ -115,22 +174,33 @@ function benchEnv(adapter: string): NodeJS.ProcessEnv {
   return env;
 }
 
-async function benchAdapter(adapter: string): Promise<{ rows: RowSummary[]; notes: string[] }> {
+/** Rows of the ES256 pass: the cold path and what it is compared with. */
+const ES256_ROWS = new Set(['jwt', 'gatehouse cold']);
+
+async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Promise<BenchSection & { notes: string[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const label = algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`;
+  const keep = (name: string) =>
+    name === 'public' || name === SHAPED || ((!ONLY_ROWS || ONLY_ROWS.has(name)) && (algorithm === 'EdDSA' || ES256_ROWS.has(name)));
   const env: NodeJS.ProcessEnv = {
     ...benchEnv(adapter),
+    TOKEN_ALGORITHM: algorithm,
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_URL: `sqlite:${join(dataDir, 'bench.sqlite')}`,
   };
-  log(`${adapter}: starting the demo`);
+  log(`${label}: starting the demo`);
   const server = await startServer(SERVER_ENTRY, env);
   try {
     const notes: string[] = [];
-    const rows = await discoverRows(server, notes);
-    const samples = await runInterleaved(server, rows, ROUNDS, (message) => log(`${adapter}: ${message}`));
-    return { rows: summarizeRounds(samples, 'public', SHAPED), notes };
+    const rows = (await discoverRows(server, notes, keep)).filter((row) => keep(row.name));
+    const profileFile = PROFILE_DIR
+      ? (row: string, round: number) => (PROFILE_ROWS.has(row) ? join(PROFILE_DIR, `${label.replace(/\W+/g, '-')}-${row.replace(/\W+/g, '-')}-${round + 1}.cpuprofile`) : undefined)
+      : undefined;
+    const rounds = algorithm === 'EdDSA' ? ROUNDS : Math.min(ROUNDS, 3);
+    const samples = await runInterleaved(server, rows, rounds, (message) => log(`${label}: ${message}`), profileFile);
+    return { adapter, algorithm, rows: summarizeRounds(samples, 'public', SHAPED), samples, notes };
   } catch (error) {
     console.error(server.output());
     throw error;
@@ -142,43 +212,63 @@ async function benchAdapter(adapter: string): Promise<{ rows: RowSummary[]; note
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const sections: Array<{ adapter: string; rows: RowSummary[]; notes: string[] }> = [];
-  for (const adapter of ADAPTERS) sections.push({ adapter, ...(await benchAdapter(adapter)) });
+  const sections: Array<BenchSection & { notes: string[] }> = [];
+  for (const adapter of ADAPTERS) sections.push(await benchAdapter(adapter, 'EdDSA'));
+  if (WITH_ES256) for (const adapter of ADAPTERS) sections.push(await benchAdapter(adapter, 'ES256'));
   log(`verify micro-benchmark (${MICRO_ITERATIONS} iterations each)`);
   const micro = await verifyMicroBench(MICRO_ITERATIONS);
+  const coldPaths = [await coldPathMicroBench('EdDSA', COLD_MICRO_TOKENS), await coldPathMicroBench('ES256', COLD_MICRO_TOKENS)];
+  const scale = WITH_SCALE ? (log('scale: refresh rotations, logins, memory and hit rate'), await scaleBench(log)) : 'Skipped (BENCH_SCALE=0).';
 
   console.log(`\n## GET / (public) against GET /me per credential kind\n`);
   console.log(
-    `Node ${process.version}, ${availableParallelism()} CPUs; ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per row after a warm-up, ` +
+    `Node ${process.version}, ${availableParallelism()} CPUs; ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per row after a warm-up ` +
+      `(the ES256 servers: ${Math.min(ROUNDS, 3)}), ` +
       `${CONNECTIONS} connections; each round starts one row later and the server collects its garbage before every round; ` +
-      `"jwt distinct tokens" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses). ` +
+      `"gatehouse cold" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses); the "refused" rows send ` +
+      `${REFUSED_PER_ROUND} requests per round with a credential that is refused (401): a copy of the jwt row's token with one signature ` +
+      `character changed, random base64url in three segments, an API key with a wrong checksum, a session cookie of the wrong shape. ` +
+      `"recipe" is the NestJS docs' JWT recipe (@nestjs/jwt + passport-jwt AuthGuard, HS256 with a string secret) on a route of the same ` +
+      `shape (bench/nest-recipe.ts); "recipe (KeyObject)" the same with the secret as a KeyObject. ` +
       `"vs public" divides total requests per second; "median of round ratios" is the median over rounds of the row's ` +
       `rate over the public route's rate in the same round. ` +
       `"${SHAPED}" is ${PRINCIPAL_SHAPED_PATH}, a public route shaped like GET /me (the same @CurrentPrincipal() parameter, ` +
       `a 273-byte principal body) with no credential check: the columns "to ${SHAPED}" and "over ${SHAPED}" are what ` +
       `authentication adds. On Express it is routed one entry after GET /me, so it pays for one more route match. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests. ` +
-      `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round ` +
-      `(timer cost removed); calls that await (cache misses) are not timed.\n`,
+      `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round, ` +
+      `refusals included (timer cost removed); calls that await (a remote key set, a session or key loaded from the database) are not timed.\n`,
   );
-  console.log(loadTable(sections, 'public', SHAPED));
-  const notes = sections.flatMap(({ adapter, notes }) => notes.map((note) => `- ${adapter}: ${note}`));
-  if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
+  console.log(loadTable(sections.map(({ adapter, algorithm, rows }) => ({ adapter: algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`, rows })), 'public', SHAPED));
+  const notes = sections.flatMap(({ adapter, algorithm, notes }) => notes.map((note) => `- ${adapter}${algorithm === 'EdDSA' ? '' : ` (${algorithm})`}: ${note}`));
+  notes.push('- GraphQL: no row yet; a `me` query with a bearer token is added once gatehouse guards GraphQL resolvers.');
+  console.log(`\n${notes.join('\n')}`);
 
   console.log(`\n## One access-token signature check\n`);
   console.log(microTable(micro));
+  console.log(`\nAccessTokenVerifier in process, ${COLD_MICRO_TOKENS} distinct tokens of its own ring (chunks of 100, interleaved):\n`);
+  console.log(coldPathTable(coldPaths));
+  const verifyMicros = Object.fromEntries(coldPaths.map((result) => [result.alg, result.rawVerifyMicros]));
   const missCosts: string[] = [];
-  for (const { adapter, rows } of sections) {
+  for (const { adapter, algorithm, rows } of sections) {
     const cached = rows.find((row) => row.row === 'jwt');
-    const distinct = rows.find((row) => row.row === 'jwt distinct tokens');
+    const distinct = rows.find((row) => row.row === 'gatehouse cold');
     if (cached && distinct) {
+      const extra = distinct.cpuMicrosPerRequest - cached.cpuMicrosPerRequest;
       missCosts.push(
-        `- ${adapter}: a cache miss costs the server ${formatSigned(distinct.cpuMicrosPerRequest - cached.cpuMicrosPerRequest)} µs ` +
-          `over a cached token (${formatNumber(distinct.cpuMicrosPerRequest, 1)} vs ${formatNumber(cached.cpuMicrosPerRequest, 1)} µs per request).`,
+        `- ${adapter} (${algorithm}): a cache miss costs the server ${formatSigned(extra)} µs over a cached token ` +
+          `(${formatNumber(distinct.cpuMicrosPerRequest, 1)} vs ${formatNumber(cached.cpuMicrosPerRequest, 1)} µs per request), ` +
+          `${formatNumber(extra / (verifyMicros[algorithm] ?? Number.NaN), 2)}× one ${algorithm} crypto.verify of this run.`,
       );
     }
   }
   if (missCosts.length > 0) console.log(`\n${missCosts.join('\n')}`);
+
+  console.log(`\n## Scale\n`);
+  console.log(scale);
+
+  console.log(`\n## Goals (issue 14), checked against this run\n`);
+  console.log(goalsTable(benchGoals(sections, verifyMicros)));
   log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 
 /** A reply from the demo, parsed. */
 interface Reply {
@@ -83,46 +82,37 @@ export async function createApiKey(base: string, auth: Record<string, string>): 
   return stringField(reply, 'key', 'POST /api-keys');
 }
 
-/** The credential works on `GET /me`, or the row is skipped with the status it got. */
-export async function checkCredential(base: string, headers: Record<string, string>, what: string): Promise<void> {
+/** The credential works on `GET /me` (or `path`), or the row is skipped with the status it got. */
+export async function checkCredential(base: string, headers: Record<string, string>, what: string, path = '/me'): Promise<void> {
+  const reply = await call(base, 'GET', path, undefined, headers);
+  expectStatus(reply, [200], `${what} on GET ${path}`);
+}
+
+/** `GET /me` refuses the credential with a 401 (never a 500), or the row is skipped with the status it got. */
+export async function checkRefused(base: string, headers: Record<string, string>, what: string): Promise<void> {
   const reply = await call(base, 'GET', '/me', undefined, headers);
-  expectStatus(reply, [200], `${what} on GET /me`);
+  expectStatus(reply, [401], `${what} on GET /me`);
+}
+
+/** An access token of the bench server's NestJS recipe routes (bench/nest-recipe.ts). */
+export async function recipeToken(base: string, path: string): Promise<string> {
+  const reply = await call(base, 'GET', path);
+  expectStatus(reply, [200], `GET ${path}`);
+  return stringField(reply, 'access_token', `GET ${path}`);
 }
 
 /**
- * Distinct access tokens, to measure verification without the verified-token cache: each refresh
- * (`POST /auth/refresh`) rotates the refresh token and returns a fresh access token, far cheaper
- * than a password login. A few families refresh in parallel; bounded by `count` and `budgetMs`.
+ * Distinct access tokens like `accessToken` (same claims but `jti`), minted by the bench server's
+ * `GET /bench/access-tokens` in batches: the fast way to many cache misses.
  */
-export async function mintDistinctTokens(
-  base: string,
-  user: BenchUser,
-  count: number,
-  budgetMs: number,
-  families = 4,
-): Promise<{ tokens: string[]; note?: string }> {
-  const deadline = performance.now() + budgetMs;
+export async function mintLikeTokens(base: string, accessToken: string, count: number, path: string): Promise<string[]> {
   const tokens: string[] = [];
-  const starts = await Promise.all(Array.from({ length: families }, () => issueTokens(base, user)));
-  const chain = async (refreshToken: string | undefined): Promise<void> => {
-    let current = refreshToken;
-    while (current && tokens.length < count && performance.now() < deadline) {
-      const reply = await call(base, 'POST', '/auth/refresh', { refresh_token: current });
-      expectStatus(reply, [200, 201], 'POST /auth/refresh');
-      tokens.push(stringField(reply, 'access_token', 'POST /auth/refresh'));
-      current = typeof reply.body.refresh_token === 'string' ? reply.body.refresh_token : undefined;
-    }
-  };
-  tokens.push(...starts.map((start) => start.accessToken));
-  if (starts.every((start) => start.refreshToken)) {
-    await Promise.all(starts.map((start) => chain(start.refreshToken)));
-  } else {
-    // No refresh tokens in the body: fall back to password logins (slow: one argon2 hash each).
-    while (tokens.length < count && performance.now() < deadline) {
-      const batch = await Promise.all(Array.from({ length: families }, () => issueTokens(base, user)));
-      tokens.push(...batch.map((issued) => issued.accessToken));
-    }
+  while (tokens.length < count) {
+    const reply = await call(base, 'GET', `${path}?count=${Math.min(5_000, count - tokens.length)}`, undefined, { authorization: `Bearer ${accessToken}` });
+    expectStatus(reply, [200], `GET ${path}`);
+    const batch = reply.body.tokens;
+    if (!Array.isArray(batch) || batch.length === 0) throw new Unavailable(`GET ${path}: no tokens in the response`);
+    tokens.push(...(batch as string[]));
   }
-  const minted = tokens.slice(0, count);
-  return minted.length < count ? { tokens: minted, note: `only ${minted.length} of ${count} distinct tokens minted within ${budgetMs / 1000} s` } : { tokens: minted };
+  return tokens;
 }

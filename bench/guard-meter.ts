@@ -4,7 +4,7 @@ import { GatehouseGuard } from '@gatehouse/core';
 
 /** The guard's time so far inside the server: synchronous `canActivate` runs, and how many were not. */
 export interface GuardReading {
-  /** Wall time inside synchronous `canActivate` calls, timer cost removed, in microseconds. */
+  /** Wall time inside synchronous `canActivate` calls (returned or thrown), timer cost removed, in microseconds. */
   micros: number;
   /** Calls that answered synchronously (what `micros` covers). */
   calls: number;
@@ -44,7 +44,15 @@ export function meterGuard(app: INestApplication): (() => GuardReading) | undefi
   // An own property on the one instance Nest calls: every route and the prototype stay as they are.
   guard.canActivate = (context: ExecutionContext) => {
     const started = performance.now();
-    const result = canActivate(context);
+    let result: ReturnType<CanActivate['canActivate']>;
+    try {
+      result = canActivate(context);
+    } catch (error) {
+      // A refusal thrown synchronously (a garbage or refused credential) is a timed call too.
+      micros += (performance.now() - started) * 1000 - cost;
+      calls += 1;
+      throw error;
+    }
     const elapsed = performance.now() - started;
     if (result instanceof Promise) deferred += 1;
     else {

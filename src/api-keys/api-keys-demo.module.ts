@@ -20,7 +20,8 @@ export const DEMO_BILLING_AUDIENCE = 'urn:gatehouse:demo:billing-api';
   imports: [
     ApiKeysModule.forRootAsync({
       inject: [DEMO_CONFIG],
-      useFactory: (config: DemoConfig) => ({ prefix: config.apiKeyPrefix }),
+      // With rate limits off (benchmarks) refused keys do not block their address either.
+      useFactory: (config: DemoConfig) => ({ prefix: config.apiKeyPrefix, ...(config.rateLimitsEnabled ? {} : { failureLimit: 0 }) }),
     }),
     ClientCredentialsModule.forRoot({ audiences: [DEMO_AUDIENCE, DEMO_BILLING_AUDIENCE], defaultAudience: DEMO_AUDIENCE }),
   ],

@@ -1,5 +1,5 @@
-import { crc32 } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
+import { crc32Ascii } from './crc32.js';
 
 /** The 62 characters a key's body is written in, in value order. */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -58,7 +58,7 @@ export function encodeBase62(value: bigint, width: number): string {
 
 /** The checksum characters of everything before them (`<prefix>_<secret>`): CRC32, in base62. */
 export function apiKeyChecksum(prefixAndSecret: string): string {
-  return encodeBase62(BigInt(crc32(prefixAndSecret)), API_KEY_CHECKSUM_LENGTH);
+  return encodeBase62(BigInt(crc32Ascii(prefixAndSecret)), API_KEY_CHECKSUM_LENGTH);
 }
 
 /**
@@ -88,7 +88,7 @@ export function hasValidApiKeyChecksum(candidate: string, prefixes: readonly str
     if (code > 127 || ALPHABET_VALUES[code] < 0) return false;
   }
   const checksumStart = candidate.length - API_KEY_CHECKSUM_LENGTH;
-  let expected = crc32(candidate.slice(0, checksumStart));
+  let expected = crc32Ascii(candidate, checksumStart);
   // Compare digit by digit from the right, without building the checksum string.
   for (let index = candidate.length - 1; index >= checksumStart; index--) {
     if (ALPHABET_VALUES[candidate.charCodeAt(index)] !== expected % 62) return false;

@@ -11,6 +11,7 @@ import {
 import { API_KEY_MECHANISM, API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
+import { clientIp } from './client-ip.js';
 
 /**
  * The `api-key` credential mechanism for `GatehouseGuard`: the key comes from the API-key header
@@ -49,6 +50,6 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
   }
 
   authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {
-    return this.verifier.verify(credential, request.ip);
+    return this.verifier.verify(credential, clientIp(request));
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
-import { Clock, GatehouseCache, GatehouseError, RevocationStore, type Principal } from '@gatehouse/core';
+import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes, RevocationStore, type Principal } from '@gatehouse/core';
 import { API_KEY_CACHE_PREFIX, API_KEY_MECHANISM, API_KEY_REVOCATION_PREFIX, API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ApiKeyAnomalyDetector, type ApiKeyFailureReason, type ObservedKey } from './api-key-anomaly.detector.js';
@@ -27,6 +27,9 @@ type KeyEntry = ValidKeyEntry | RefusedKeyEntry;
 /** Compared against when no row matched, so an unknown key costs what a known one does. */
 const DUMMY_HASH = Buffer.alloc(32);
 
+/** Accepted keys whose hash this instance remembers (about 200 bytes each). */
+const KNOWN_KEY_HASHES = 10_000;
+
 /** SHA-256 of a presented key, lower-case hex: the form it is stored and cached under. */
 export function hashApiKey(key: string): string {
   // One-shot hashing skips the Hash object: it is most of the cost of a cached key.
@@ -39,12 +42,13 @@ export function hashApiKey(key: string): string {
  *
  * Order of checks: the checksum (no I/O), then the per-instance cache keyed by the key's SHA-256
  * (valid and refused keys alike), then the per-IP failure limit, then the database by hash,
- * compared in constant time. A cached key costs a checksum, a hash and two map lookups;
- * concurrent misses for one key share one query.
+ * compared in constant time. A key accepted before costs two map lookups (its hash is remembered,
+ * so neither the checksum nor SHA-256 runs again); concurrent misses for one key share one query.
  */
 @Injectable()
 export class ApiKeyVerifier {
   private readonly loading = new Map<string, Promise<KeyEntry>>();
+  private readonly knownHashes = new KnownSecretHashes(KNOWN_KEY_HASHES);
 
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
@@ -58,20 +62,29 @@ export class ApiKeyVerifier {
 
   /** The principal of `presented`, synchronously when the key is cached; throws `invalid_api_key` otherwise. */
   verify(presented: string, ip?: string): Principal | Promise<Principal> {
-    const wellFormed = hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
-    const hash = wellFormed ? hashApiKey(presented) : '';
+    // A key accepted before passed its checksum then; its hash is remembered.
+    const known = this.knownHashes.get(presented);
+    const wellFormed = known !== undefined || hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
+    const hash = known ?? (wellFormed ? hashApiKey(presented) : '');
     const cached = wellFormed ? this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash) : undefined;
     // A good key already verified here stays usable from an address that is being blocked.
-    if (cached?.valid) return this.decide(cached, hash, ip);
+    if (cached?.valid) return this.accept(presented, known, cached, hash, ip);
     this.anomalies.assertNotBlocked(ip);
     if (!wellFormed) this.refuse(ip, 'malformed');
     if (cached) return this.decide(cached, hash, ip);
-    return this.load(hash).then((entry) => this.decide(entry, hash, ip));
+    return this.load(hash).then((entry) => this.accept(presented, known, entry, hash, ip));
   }
 
   /** Drops what this instance (and, with Redis, every instance) cached about the key with this hash. */
   invalidate(hash: string): Promise<void> {
     return this.cache.invalidate(API_KEY_CACHE_PREFIX + hash);
+  }
+
+  /** `decide`, remembering the hash of a key that turned out valid. */
+  private accept(presented: string, known: string | undefined, entry: KeyEntry, hash: string, ip: string | undefined): Principal {
+    const principal = this.decide(entry, hash, ip);
+    if (known === undefined) this.knownHashes.remember(presented, hash);
+    return principal;
   }
 
   private decide(entry: KeyEntry, hash: string, ip: string | undefined): Principal {

@@ -22,6 +22,7 @@ export * from './mechanism-registry.js';
 export * from './memory-revocation.store.js';
 export * from './memory.cache.js';
 export * from './migrations/index.js';
+export * from './known-secret-hashes.js';
 export * from './principal.guards.js';
 export * from './principal.interface.js';
 export * from './public.decorator.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, GatehouseCache, GatehouseError } from '@gatehouse/core';
+import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes } from '@gatehouse/core';
 import type { SessionRecord } from './session.entity.js';
 import type { ActiveSession } from './session.interfaces.js';
 import { SessionRevocations } from './session-revocations.js';
@@ -14,15 +14,20 @@ export function splitScopes(scopes: string): string[] {
   return scopes.split(' ').filter(Boolean);
 }
 
+/** Session secrets whose hash this instance remembers (about 200 bytes each). */
+const KNOWN_SECRET_HASHES = 10_000;
+
 /**
- * Turns a cookie secret into the live session it names: the hot path. A cache hit costs one
- * SHA-256 and two map lookups; the database is read on a miss and written at most once per
- * `touchIntervalMs` per session (the sliding idle expiry), never on every request.
+ * Turns a cookie secret into the live session it names: the hot path. A cache hit costs two map
+ * lookups (a secret accepted before is not hashed again) or, the first time, one SHA-256; the
+ * database is read on a miss and written at most once per `touchIntervalMs` per session (the
+ * sliding idle expiry), never on every request.
  */
 @Injectable()
 export class SessionVerifier {
   private readonly logger = new Logger('GatehouseSessions');
   private readonly unknown: UnknownSessions;
+  private readonly knownHashes = new KnownSecretHashes(KNOWN_SECRET_HASHES);
 
   constructor(
     @Inject(SessionStore) private readonly store: SessionStore,
@@ -44,20 +49,34 @@ export class SessionVerifier {
    * case), so the guard creates no promise for it; may throw as well as reject.
    */
   check(secret: string): ActiveSession | Promise<ActiveSession> {
-    // Garbage never reaches the database.
-    if (!isSessionSecret(secret)) throw invalidSession();
-    const hash = hashSessionSecret(secret);
+    const known = this.knownHashes.get(secret);
+    let hash = known;
+    if (hash === undefined) {
+      // Garbage never reaches the database.
+      if (!isSessionSecret(secret)) throw invalidSession();
+      hash = hashSessionSecret(secret);
+    }
     const key = SESSION_CACHE_PREFIX + hash;
     const now = this.clock.now();
     const entry = this.cache.get<CachedSession>(key);
     // The cache's own TTL runs on its timer; checking the load time too keeps it on the injected clock.
     // Another instance may have slid the idle expiry: a cached copy that looks expired is re-read first.
     if (entry && now - entry.loadedAt < this.options.cacheTtlMs && !isExpired(entry.session, now)) {
-      return this.accept(entry.session, now);
+      const accepted = this.accept(entry.session, now);
+      if (known === undefined) this.knownHashes.remember(secret, hash);
+      return accepted;
     }
     // A new session's id is 256 server-chosen random bits: no remembered miss can be its hash.
     if (entry === undefined && this.unknown.has(hash, now)) throw invalidSession();
-    return this.load(hash, key, now, entry !== undefined);
+    const loaded = this.load(hash, key, now, entry !== undefined);
+    if (known === undefined) {
+      const computed = hash;
+      loaded.then(
+        () => this.knownHashes.remember(secret, computed),
+        () => undefined,
+      );
+    }
+    return loaded;
   }
 
   /** The cache missed or was stale: read the store, then accept. */

@@ -1,4 +1,5 @@
-import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
+import { jest } from '@jest/globals';
+import crypto, { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, exportJWK, importJWK, SignJWT, type JWK } from 'jose';
 import { GatehouseError, ManualClock, MemoryRevocationStore } from '@gatehouse/core';
 import { AccessTokenIssuer } from './access-token.issuer.js';
@@ -147,17 +148,23 @@ describe('AccessTokenVerifier', () => {
     await expect(verifyNow(verifier, service.accessToken)).resolves.toMatchObject({ kind: 'service', subject: 'key-1' });
   });
 
-  it('answers a repeated token synchronously from the cache, and only a valid one is cached', async () => {
+  it('verifies a first-seen token of the ring synchronously, caches it, and caches only a valid one', async () => {
     const { issuer, verifier } = await kit();
     const { accessToken } = await issuer.issue({ subject: 'user-1', scopes: [] });
-    expect(verifier.verify(accessToken)).toBeInstanceOf(Promise);
-    await verifier.verify(accessToken);
-    expect(verifier.verify(accessToken)).not.toBeInstanceOf(Promise);
-    const forged = `${accessToken.slice(0, -4)}AAAA`;
-    await expect(verifyNow(verifier, forged)).rejects.toThrow(GatehouseError);
-    const again = verifier.verify(forged);
-    expect(again).toBeInstanceOf(Promise);
-    await expect(again).rejects.toThrow(GatehouseError);
+    const verify = jest.spyOn(crypto, 'verify');
+    try {
+      expect(verifier.verify(accessToken)).toMatchObject({ subject: 'user-1' });
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verifier.verify(accessToken)).toMatchObject({ subject: 'user-1' });
+      expect(verify).toHaveBeenCalledTimes(1);
+      const forged = `${accessToken.slice(0, -4)}AAAA`;
+      expect(() => verifier.verify(forged)).toThrow(GatehouseError);
+      expect(() => verifier.verify(forged)).toThrow(GatehouseError);
+      // A refused token is never cached: each attempt costs one signature check, and no more.
+      expect(verify).toHaveBeenCalledTimes(3);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('expires tokens at exp + clock tolerance, on the cached path too', async () => {

@@ -1,23 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Clock, GatehouseError, RevocationStore, type Principal, type PrincipalCredential } from '@gatehouse/core';
+import { checkAccessTokenClaims, type AccessTokenClaimRules } from './access-token.claims.js';
 import { precheckJws, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
+import { verifyJwsSignature } from './jws-signature.js';
 import { KeyRing } from './key-ring.js';
 import { ACCESS_TOKEN_LIFETIME_BOUNDS, type ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { ACCESS_TOKEN_TYPE, JWT_MECHANISM, KIND_CLAIM, sessionRevocationKey, subjectRevocationKey, tokenRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
 import { VerifiedTokenCache, type VerifiedToken } from './verified-token.cache.js';
 
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope'];
+/** Distinct `scope` claims whose lists are shared before the table starts over. */
+const MAX_SCOPE_LISTS = 1_000;
 
 /** Error details, fresh each time: the guard adds its challenge header to them. */
 const details = (): { mechanism: string } => ({ mechanism: JWT_MECHANISM });
 
 /**
  * Verifies bearer access tokens: structure and header first (`precheckJws`), then the signature
- * with jose against a key of our ring (or the configured JWKS URL), with the algorithm pinned to
- * that key, exact `iss` and `aud`, `typ: at+jwt`, required claims and a bounded clock skew. A
- * verified token is cached until `exp`, so repeating it costs a `Map` lookup; revocation (its
- * `sid`, and "everything of this subject issued until T") is checked on every call, hit or miss.
+ * against a key of our ring, with the algorithm pinned to that key, exact `iss` and `aud`,
+ * `typ: at+jwt`, required claims and a bounded clock skew. Keys of the ring are checked
+ * synchronously with `node:crypto` (`verifyJwsSignature`, then jose's claim rules in
+ * `checkAccessTokenClaims`); a configured JWKS URL goes through jose's `jwtVerify` and remote key
+ * set. A verified token is cached until `exp`, so repeating it costs a `Map` lookup; revocation
+ * (its `sid`, and "everything of this subject issued until T") is checked on every call, hit or miss.
  *
  * Throws `GatehouseError` `invalid_token`, `token_expired` or `token_revoked` (401), or
  * `service_unavailable` when a remote JWKS cannot be fetched.
@@ -28,6 +34,9 @@ export class AccessTokenVerifier {
   private readonly cache: VerifiedTokenCache;
   private readonly remoteKeys: JWTVerifyGetKey | undefined;
   private readonly toleranceMs: number;
+  private readonly claimRules: AccessTokenClaimRules;
+  /** Frozen scope lists by `scope` claim: most tokens share a few, so each cached token needs no copy of its own. */
+  private readonly scopeLists = new Map<string, readonly string[]>();
 
   constructor(
     @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
@@ -38,6 +47,14 @@ export class AccessTokenVerifier {
     this.cache = new VerifiedTokenCache(options.verifiedTokenCacheSize);
     this.toleranceMs = options.clockToleranceMs;
     this.remoteKeys = options.jwksUrl ? remoteKeySet(options) : undefined;
+    this.claimRules = {
+      issuer: options.issuer,
+      audiences: options.acceptedAudiences,
+      typ: ACCESS_TOKEN_TYPE,
+      requiredClaims: REQUIRED_CLAIMS,
+      toleranceSeconds: this.toleranceMs / 1000,
+      maxTokenAgeSeconds: ACCESS_TOKEN_LIFETIME_BOUNDS.max / 1000,
+    };
     // A key that stops verifying takes its cached tokens with it.
     keyRing.onChange((removedKid) => {
       if (removedKid !== undefined) this.cache.clear();
@@ -46,12 +63,13 @@ export class AccessTokenVerifier {
 
   /**
    * The principal of a valid, unrevoked access token. Synchronous when the token is cached (the
-   * hot path: one `Map` lookup, one clock read, two revocation lookups), else a promise.
+   * hot path: one `Map` lookup, one clock read, two revocation lookups) or signed by a key of the
+   * ring (one `crypto.verify`); a promise only against a remote JWKS.
    */
   verify(token: string): Principal | Promise<Principal> {
     const cached = this.cache.get(token);
     if (cached !== undefined) return this.admit(cached, this.clock.now());
-    return this.verifyUncached(token);
+    return this.remoteKeys ? this.verifyRemote(token, this.remoteKeys) : this.verifyLocal(token);
   }
 
   /** Drops every cached verification (e.g. in tests, or after changing keys by hand). */
@@ -72,20 +90,41 @@ export class AccessTokenVerifier {
     return entry.principal;
   }
 
-  private async verifyUncached(token: string): Promise<Principal> {
+  /** A token signed by a key of the ring: every check synchronous, nothing awaited. */
+  private verifyLocal(token: string): Principal {
+    const now = this.clock.now();
+    let entry: VerifiedToken;
+    try {
+      const { alg, kid, header, claims, signingInputEnd } = precheckJws(token, this.options.maxTokenLength);
+      const key = this.keyRing.find(kid);
+      if (!key) throw new TokenRejection('unknown_kid');
+      // Each key is used with exactly one algorithm (RFC 8725 §3.1): `Ed25519` or `ES256` on an EdDSA key is refused.
+      if (alg !== key.alg) throw new TokenRejection('algorithm_not_allowed');
+      if (!verifyJwsSignature(key.alg, key.publicKey, token, signingInputEnd)) throw new TokenRejection('verification_failed');
+      checkAccessTokenClaims(header, claims, this.claimRules, now);
+      entry = this.entryFor(claims);
+    } catch (error) {
+      throw this.refusal(error);
+    }
+    this.cache.set(token, entry);
+    return this.admit(entry, now);
+  }
+
+  /** Resource-server mode: jose's `jwtVerify` against the configured JWKS URL. */
+  private async verifyRemote(token: string, keys: JWTVerifyGetKey): Promise<Principal> {
     let payload: JWTPayload;
     const now = this.clock.now();
     try {
-      const header = precheckJws(token, this.options.maxTokenLength);
-      const { key, algorithms } = this.keyFor(header.kid, header.alg);
-      ({ payload } = await jwtVerify(token, key as CryptoKey, {
-        algorithms,
+      const { alg } = precheckJws(token, this.options.maxTokenLength);
+      if (!this.options.remoteAlgorithms.includes(alg as never)) throw new TokenRejection('algorithm_not_allowed');
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: [...this.options.remoteAlgorithms],
         issuer: this.options.issuer,
         audience: this.options.acceptedAudiences as string[],
         typ: ACCESS_TOKEN_TYPE,
         requiredClaims: REQUIRED_CLAIMS,
-        clockTolerance: this.toleranceMs / 1000,
-        maxTokenAge: ACCESS_TOKEN_LIFETIME_BOUNDS.max / 1000,
+        clockTolerance: this.claimRules.toleranceSeconds,
+        maxTokenAge: this.claimRules.maxTokenAgeSeconds,
         currentDate: new Date(now),
       }));
     } catch (error) {
@@ -96,20 +135,8 @@ export class AccessTokenVerifier {
     return this.admit(entry, now);
   }
 
-  private keyFor(kid: string, alg: string): { key: CryptoKey | JWTVerifyGetKey; algorithms: string[] } {
-    if (this.remoteKeys) {
-      if (!this.options.remoteAlgorithms.includes(alg as never)) throw new TokenRejection('algorithm_not_allowed');
-      return { key: this.remoteKeys, algorithms: [...this.options.remoteAlgorithms] };
-    }
-    const key = this.keyRing.find(kid);
-    if (!key) throw new TokenRejection('unknown_kid');
-    // Each key is used with exactly one algorithm (RFC 8725 §3.1): `Ed25519` or `ES256` on an EdDSA key is refused.
-    if (alg !== key.alg) throw new TokenRejection('algorithm_not_allowed');
-    return { key: key.publicKey, algorithms: [key.alg] };
-  }
-
-  private entryFor(payload: JWTPayload): VerifiedToken {
-    const { sub, jti, scope, sid, client_id: clientId, auth_time: authTime, exp, iat, [KIND_CLAIM]: kindClaim } = payload as JWTPayload & Record<string, unknown>;
+  private entryFor(payload: Record<string, unknown>): VerifiedToken {
+    const { sub, jti, scope, sid, client_id: clientId, auth_time: authTime, exp, iat, [KIND_CLAIM]: kindClaim } = payload;
     if (
       typeof sub !== 'string' || sub === '' ||
       typeof jti !== 'string' || jti === '' ||
@@ -130,7 +157,7 @@ export class AccessTokenVerifier {
     const principal: Principal = Object.freeze({
       kind,
       subject: sub,
-      scopes: Object.freeze(scope.split(' ').filter(Boolean)),
+      scopes: this.scopeList(scope),
       credential: Object.freeze(credential),
     });
     return {
@@ -141,6 +168,16 @@ export class AccessTokenVerifier {
       subjectKey: subjectRevocationKey(sub),
       ...(kind === 'service' ? { tokenKey: tokenRevocationKey(jti) } : {}),
     };
+  }
+
+  private scopeList(scope: string): readonly string[] {
+    let list = this.scopeLists.get(scope);
+    if (list === undefined) {
+      list = Object.freeze(scope.split(' ').filter(Boolean));
+      if (this.scopeLists.size >= MAX_SCOPE_LISTS) this.scopeLists.clear();
+      this.scopeLists.set(scope, list);
+    }
+    return list;
   }
 
   private refusal(error: unknown): GatehouseError {

@@ -21,7 +21,7 @@ describe('resolveTokensOptions', () => {
       accessTokenLifetimeMs: 600_000,
       clockToleranceMs: 30_000,
       maxTokenLength: 8192,
-      verifiedTokenCacheSize: 10_000,
+      verifiedTokenCacheSize: 100_000,
       refreshTokens: true,
       refreshAbsoluteLifetimeMs: 30 * 86_400_000,
       refreshIdleLifetimeMs: 14 * 86_400_000,

@@ -171,7 +171,7 @@ export function resolveTokensOptions(options: TokensModuleOptions): ResolvedToke
     accessTokenLifetimeMs: lifetime,
     clockToleranceMs: integer('clockToleranceMs', options.clockToleranceMs, 30 * SECOND, CLOCK_TOLERANCE_BOUNDS.min, CLOCK_TOLERANCE_BOUNDS.max),
     maxTokenLength: integer('maxTokenLength', options.maxTokenLength, 8192, 256, 16_384),
-    verifiedTokenCacheSize: integer('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000, 0),
+    verifiedTokenCacheSize: integer('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 100_000, 0),
     registerMechanism: options.registerMechanism ?? true,
     refreshTokens,
     refreshAbsoluteLifetimeMs: absolute,

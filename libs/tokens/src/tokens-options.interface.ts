@@ -41,7 +41,7 @@ export interface TokensModuleOptions {
   clockToleranceMs?: number;
   /** Bearer tokens longer than this many characters are refused before any parsing. Default 8 192. */
   maxTokenLength?: number;
-  /** Verified tokens cached per instance (whole token → principal, until `exp`); 0 disables the cache. Default 10 000. */
+  /** Verified tokens cached per instance (whole token → principal, until `exp`); 0 disables the cache. Default 100 000 (about 140 MiB when full). */
   verifiedTokenCacheSize?: number;
   /** Register the `jwt` credential mechanism with the global guard. Default `true`. */
   registerMechanism?: boolean;

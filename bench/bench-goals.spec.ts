@@ -1,0 +1,64 @@
+import { benchGoals, type BenchSection } from './bench-goals.js';
+import { summarizeRounds, type RoundSample } from './bench-table.js';
+
+const round = (row: string, requests: number, cpuMicros: number, guardMicros = 0): RoundSample => ({
+  row,
+  requests,
+  seconds: 1,
+  cpuMicros,
+  non2xx: 0,
+  errors: 0,
+  guardMicros,
+  guardCalls: guardMicros > 0 ? requests : 0,
+  guardDeferred: 0,
+});
+
+function section(adapter: string, algorithm: 'EdDSA' | 'ES256', samples: RoundSample[]): BenchSection {
+  return { adapter, algorithm, rows: summarizeRounds(samples, 'public', 'shaped public'), samples };
+}
+
+describe('benchGoals', () => {
+  const samples = [
+    round('public', 10_000, 500_000),
+    round('shaped public', 9_000, 540_000),
+    round('jwt', 8_600, 533_200, 8_600 * 2.5),
+    round('session', 8_500, 527_000, 8_500 * 3.5),
+    round('api-key', 9_000, 558_000, 9_000 * 2),
+    round('gatehouse cold', 4_000, 4_000 * (62 + 130)),
+    round('recipe', 2_000, 2_000 * 550),
+    round('recipe (KeyObject)', 9_000, 9_000 * 130),
+    round('refused: garbage token', 12_000, 12_000 * 50, 12_000 * 1),
+    round('refused: bad signature', 5_000, 5_000 * 150),
+    round('refused: garbage key', 12_000, 12_000 * 50, 12_000 * 6),
+    round('refused: garbage cookie', 12_000, 12_000 * 50, 12_000 * 1),
+  ];
+  const checks = benchGoals([section('fastify', 'EdDSA', samples)], { EdDSA: 100 });
+  const find = (goal: string) => checks.find((check) => check.goal === goal)!;
+
+  it('relates the cold path to one verify of the same run', () => {
+    // (192 − 62) µs over 100 µs for one verify.
+    expect(find('first-seen token: server CPU over a cached one').measured).toBeCloseTo(1.3);
+    expect(find('bad-signature token over a garbage one').measured).toBeCloseTo(1);
+  });
+
+  it('holds cached kinds to the shaped route and to the adapter’s guard budget', () => {
+    expect(find('jwt: throughput to the shaped public route').measured).toBeCloseTo(8_600 / 9_000);
+    expect(find('session: guard µs per call')).toMatchObject({ measured: 3.5, target: 3 });
+    expect(find('api-key: guard µs per call').target).toBe(3);
+    expect(find('garbage key: guard µs per call')).toMatchObject({ measured: 6, target: 5 });
+  });
+
+  it('compares gatehouse with both recipes round by round', () => {
+    expect(find('gatehouse cached to recipe').measured).toBeCloseTo(4.3);
+    expect(find('gatehouse cached to recipe (KeyObject)').measured).toBeCloseTo(8_600 / 9_000);
+    expect(find('gatehouse cold to recipe').measured).toBeCloseTo(2);
+  });
+
+  it('checks only the cold path on an ES256 server, against the ES256 verify', () => {
+    const es = benchGoals([section('express', 'ES256', samples)], { EdDSA: 100, ES256: 65 });
+    expect(es).toHaveLength(1);
+    expect(es[0]).toMatchObject({ section: 'express (ES256)', target: 1.5 });
+    expect(es[0]!.measured).toBeCloseTo(130 / 65);
+    expect(benchGoals([section('express', 'EdDSA', samples)], {}).find((c) => c.goal === 'jwt: guard µs per call')!.target).toBe(5);
+  });
+});

@@ -1,0 +1,87 @@
+import { medianRoundRatio, type GoalCheck, type RoundSample, type RowSummary } from './bench-table.js';
+
+/** One server's results: its adapter, the signing algorithm of its tokens, its rows and raw rounds. */
+export interface BenchSection {
+  adapter: string;
+  algorithm: 'EdDSA' | 'ES256';
+  rows: readonly RowSummary[];
+  samples: readonly RoundSample[];
+}
+
+/** Guard time per call allowed for a cached credential, per adapter (µs). */
+export const GUARD_BUDGET_MICROS: Record<string, number> = { express: 5, fastify: 3 };
+/** A refused garbage credential's guard time allowed (µs). */
+export const GARBAGE_BUDGET_MICROS = 5;
+/** A first-seen token's extra server CPU over a cached one, in sequential `crypto.verify` calls of its algorithm. */
+export const COLD_BUDGET_VERIFIES = 1.5;
+/** Cached checks' throughput against the shaped public route. */
+export const CACHED_MIN_RATIO = 0.95;
+
+export const GARBAGE_ROWS = ['refused: garbage token', 'refused: garbage key', 'refused: garbage cookie'];
+
+/**
+ * The goals of a `npm run bench` run, checked against its own figures: `verifyMicros` is one
+ * sequential `crypto.verify` per algorithm, measured in the same run.
+ */
+export function benchGoals(sections: readonly BenchSection[], verifyMicros: Readonly<Record<string, number>>): GoalCheck[] {
+  const checks: GoalCheck[] = [];
+  for (const { adapter, algorithm, rows, samples } of sections) {
+    const section = algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`;
+    const row = (name: string) => rows.find((candidate) => candidate.row === name);
+    const floor = verifyMicros[algorithm] ?? Number.NaN;
+    const cpu = (name: string) => row(name)?.cpuMicrosPerRequest ?? Number.NaN;
+    checks.push({
+      section,
+      goal: 'first-seen token: server CPU over a cached one',
+      measured: (cpu('gatehouse cold') - cpu('jwt')) / floor,
+      bound: 'max',
+      target: COLD_BUDGET_VERIFIES,
+      how: `(µs/req of "gatehouse cold" − "jwt") / one ${algorithm} crypto.verify`,
+    });
+    if (algorithm !== 'EdDSA') continue;
+    for (const kind of ['jwt', 'session', 'api-key']) {
+      checks.push({
+        section,
+        goal: `${kind}: throughput to the shaped public route`,
+        measured: row(kind)?.medianRoundRatioToReference ?? Number.NaN,
+        bound: 'min',
+        target: CACHED_MIN_RATIO,
+        how: 'median of round ratios',
+      });
+      checks.push({
+        section,
+        goal: `${kind}: guard µs per call`,
+        measured: row(kind)?.guardMicrosPerCall ?? Number.NaN,
+        bound: 'max',
+        target: GUARD_BUDGET_MICROS[adapter] ?? GUARD_BUDGET_MICROS.express!,
+        how: 'timed in the server',
+      });
+    }
+    for (const [subject, recipe] of [
+      ['jwt', 'recipe'],
+      ['jwt', 'recipe (KeyObject)'],
+      ['gatehouse cold', 'recipe'],
+    ] as const) {
+      checks.push({
+        section,
+        goal: `${subject === 'jwt' ? 'gatehouse cached' : subject} to ${recipe}`,
+        measured: medianRoundRatio(samples, subject, recipe),
+        bound: 'min',
+        target: 1,
+        how: 'median of round ratios (req/s)',
+      });
+    }
+    checks.push({
+      section,
+      goal: 'bad-signature token over a garbage one',
+      measured: (cpu('refused: bad signature') - cpu('refused: garbage token')) / floor,
+      bound: 'max',
+      target: COLD_BUDGET_VERIFIES,
+      how: 'µs/req difference / one crypto.verify',
+    });
+    for (const name of GARBAGE_ROWS) {
+      checks.push({ section, goal: `${name.replace('refused: ', '')}: guard µs per call`, measured: row(name)?.guardMicrosPerCall ?? Number.NaN, bound: 'max', target: GARBAGE_BUDGET_MICROS, how: 'timed in the server' });
+    }
+  }
+  return checks;
+}
