@@ -108,12 +108,13 @@ export class GatehouseGuard implements CanActivate {
 
   /**
    * Turns a refusal outside HTTP into the context's error (`GraphQLError`, `WsException`,
-   * `RpcException`), and closes a socket whose credential is dead (any 401).
+   * `RpcException`), and closes a socket whose credential is dead (a 401 other than a missing or
+   * not-accepted-here credential).
    */
   protected refuse(context: ExecutionContext, error: unknown): unknown {
     if (error instanceof GatehouseError) {
       if (error.status >= 500) this.logger.error(`${error.code} in a ${context.getType()} context: ${error.message}`);
-      if (error.status === 401 && context.getType() === 'ws') {
+      if (error.status === 401 && !LIVE_CREDENTIAL_CODES.has(error.code) && context.getType() === 'ws') {
         const client = context.getArgByIndex<unknown>(0);
         if (typeof client === 'object' && client !== null) closeSocket(client, error.code);
       }
@@ -212,6 +213,9 @@ function withChallenge(error: unknown, mechanism: CredentialMechanism): unknown 
   }
   return error;
 }
+
+/** 401s that say nothing against the socket's credential: the socket stays open. */
+const LIVE_CREDENTIAL_CODES = new Set(['credentials_missing', 'mechanism_not_allowed', 'reauthentication_required']);
 
 /** Names reserved for gatehouse's own mechanisms. */
 const BUILT_IN_MECHANISMS = new Set(['jwt', 'session', 'api-key']);
