@@ -153,7 +153,7 @@ describe.each(FLAVOURS)('GraphQL: $name', ({ adapter, driver }) => {
           client.subscribe(
             { query: 'subscription { ticks }' },
             {
-              next: (value) => (result ??= value as typeof result),
+              next: (value) => (result ??= value as { data?: unknown; errors?: GraphqlError[] }),
               error: (error) => (Array.isArray(error) ? resolve({ errors: error as GraphqlError[] }) : reject(error)),
               complete: () => resolve(result ?? {}),
             },

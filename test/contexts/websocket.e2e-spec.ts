@@ -192,7 +192,7 @@ describe.each(SETUPS)('WebSocket gateway: $transport on $adapter', ({ transport,
     const own = connect({ headers: { Cookie: credentials.cookie, Origin: origin } });
     own.send('me');
     await expect(own.next()).resolves.toEqual({ event: 'me', data: 'browser-user' });
-    for (const headers of [{ Cookie: credentials.cookie, Origin: 'https://evil.example' }, { Cookie: credentials.cookie }]) {
+    for (const headers of [{ Cookie: credentials.cookie, Origin: 'https://evil.example' }, { Cookie: credentials.cookie }] as Array<Record<string, string>>) {
       const hijack = connect({ headers });
       await expect(hijack.next()).resolves.toMatchObject({ event: 'exception', data: { code: 'cross_site_request', statusCode: 403 } });
       await hijack.closed;

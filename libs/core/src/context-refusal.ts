@@ -1,4 +1,4 @@
-import type { ExecutionContext } from '@nestjs/common';
+import type { ArgumentsHost } from '@nestjs/common';
 import { contextPeers } from './context-peers.js';
 import { toErrorResponse } from './error-response.js';
 import { GatehouseError } from './gatehouse.error.js';
@@ -53,7 +53,7 @@ function pathToArray(path: GraphQLPath | undefined): Array<string | number> {
  * with gatehouse's `gatehouseCode`. It carries the field's path, so graphql-js reports it as is,
  * and no stack, so no server reports one (Apollo's `includeStacktraceInErrorResponses`).
  */
-function graphqlRefusal(error: GatehouseError, context: ExecutionContext): Error {
+function graphqlRefusal(error: GatehouseError, context: ArgumentsHost): Error {
   const refusal = refusalBody(error);
   const info = context.getArgByIndex<{ path?: GraphQLPath; fieldNodes?: unknown } | undefined>(3);
   const extensions: Record<string, unknown> = {
@@ -78,7 +78,7 @@ function graphqlRefusal(error: GatehouseError, context: ExecutionContext): Error
  * `WsException` in a gateway, an `RpcException` in a microservice. HTTP refusals and anything
  * that is not a `GatehouseError` (a programming error) are returned unchanged.
  */
-export function contextRefusal(context: ExecutionContext, error: unknown): unknown {
+export function contextRefusal(context: ArgumentsHost, error: unknown): unknown {
   if (!(error instanceof GatehouseError)) return error;
   const type = context.getType<string>();
   if (type === 'graphql') return graphqlRefusal(error, context);
