@@ -140,8 +140,8 @@ describe.each(FLAVOURS)('GraphQL: $name', ({ adapter, driver }) => {
   if (driver === 'apollo') {
     describe('subscriptions over graphql-ws', () => {
       const clients: Client[] = [];
-      afterAll(async () => {
-        await Promise.all(clients.map((client) => client.dispose()));
+      afterAll(() => {
+        for (const client of clients) void client.dispose();
       });
 
       function subscribe(connectionParams: Record<string, string>): Promise<{ data?: unknown; errors?: GraphqlError[] }> {
