@@ -30,14 +30,14 @@ async function createDatabase(cwd) {
 }
 
 /**
- * Starts `node dist/main.js` and resolves once it prints `listening on <url>` (and, for a
- * microservice, `rpc on <port>`). Returns `{ url, rpcPort, stop() }`.
+ * Starts `node dist/main.js` and resolves once it prints `listening on <url>` (and, when
+ * `env.RPC_PORT` is given, `rpc on <port>`). Returns `{ url, rpcPort, output(), stop() }`.
  */
 export async function startExample({ cwd = process.cwd(), env = {} } = {}) {
   const database = await createDatabase(cwd);
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd,
-    env: { ...process.env, PORT: '0', RPC_PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, EXAMPLE_PASSWORD, ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, EXAMPLE_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,7 +48,7 @@ export async function startExample({ cwd = process.cwd(), env = {} } = {}) {
       output += chunk;
       const http = /listening on (http:\/\/\S+)/.exec(output);
       const rpc = /rpc on (\d+)/.exec(output);
-      if (http && (rpc || !/rpc pending/.test(output))) {
+      if (http && (rpc || env.RPC_PORT === undefined)) {
         clearTimeout(timer);
         resolve({ url: http[1].replace(/\/$/, '').replace('[::1]', '127.0.0.1'), rpcPort: rpc ? Number(rpc[1]) : undefined });
       }
@@ -90,4 +90,15 @@ export async function issueCredentials(url) {
   const { csrfToken } = await login.json();
   const { key: apiKey } = await (await post(`${url}/api-keys`, { name: 'example key', scopes: ['orders:read'] }, { authorization: `Bearer ${token}` })).json();
   return { token, cookie, csrfToken, apiKey };
+}
+
+/** A free loopback TCP port (for a microservice transport that cannot report the one it got). */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -3,7 +3,8 @@ import { Controller, type INestMicroservice } from '@nestjs/common';
 import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
-import { ApiKeyAuth, CurrentPrincipal, GatehouseError, Public, Scopes } from '@gatehouse/core';
+import { APP_FILTER } from '@nestjs/core';
+import { ApiKeyAuth, CurrentPrincipal, GatehouseError, HttpErrorFilter, Public, Scopes } from '@gatehouse/core';
 import { provisionDatabase, type TestDatabase } from '../support/database.js';
 import { authModules, issueCredentials, type Credentials } from './context-auth.js';
 
@@ -14,6 +15,7 @@ class OrdersHandlers {
   @Scopes('orders:read') @MessagePattern('orders') orders() { return ['order-1']; }
   @ApiKeyAuth() @MessagePattern('keyed') keyed(@CurrentPrincipal('kind') kind: string) { return kind; }
   @Public() @MessagePattern('fails') fails() { throw new GatehouseError('not_found'); }
+  @Public() @MessagePattern('crashes') crashes() { throw new Error('a bug with /srv/app/secret/path.ts:12 in it'); }
 }
 
 async function freePort(): Promise<number> {
@@ -25,7 +27,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe('microservice over TCP', () => {
+// With HttpErrorFilter too: a filter for every error must still answer RPC clients, not leave them waiting.
+describe.each([{ filter: 'the default filter' }, { filter: 'HttpErrorFilter' }])('microservice over TCP ($filter)', ({ filter }) => {
   let service: INestMicroservice;
   let database: TestDatabase;
   let credentials: Credentials;
@@ -45,7 +48,8 @@ describe('microservice over TCP', () => {
   beforeAll(async () => {
     database = await provisionDatabase();
     port = await freePort();
-    const moduleRef = await Test.createTestingModule({ imports: authModules(database), controllers: [OrdersHandlers] }).compile();
+    const providers = filter === 'HttpErrorFilter' ? [{ provide: APP_FILTER, useClass: HttpErrorFilter }] : [];
+    const moduleRef = await Test.createTestingModule({ imports: authModules(database), controllers: [OrdersHandlers], providers }).compile();
     service = moduleRef.createNestMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
     service.useLogger(false);
     await service.listen();
@@ -104,6 +108,12 @@ describe('microservice over TCP', () => {
 
   it('ignores a session cookie in the metadata (no ambient credentials outside a browser)', async () => {
     await expect(call(client({ cookie: credentials.cookie }), 'me')).rejects.toMatchObject({ code: 'credentials_missing' });
+  });
+
+  it('answers an unexpected error without its message', async () => {
+    const error: unknown = await call(client(), 'crashes').catch((caught: unknown) => caught);
+    expect(JSON.stringify(error)).not.toContain('secret');
+    expect(error).toMatchObject({ status: 'error' });
   });
 
   it('answers a GatehouseError thrown by a handler with its code', async () => {

@@ -27,16 +27,25 @@ export class GatehouseExceptionFilter implements ExceptionFilter {
   }
 
   /**
-   * A `GatehouseError` thrown by a resolver or a message handler: GraphQL gets its refusal error,
-   * a microservice client the refusal body (what an `RpcException` sends). Anything else is
-   * left to the context's own handler.
+   * Outside HTTP. GraphQL gets the refusal error of a `GatehouseError` (anything else goes on to
+   * the GraphQL server). A microservice client gets the refusal body (what an `RpcException`
+   * sends), an `RpcException`'s own error, or, for anything else, a bare `internal_error`: a
+   * filter that threw here would leave the client waiting for an answer that never comes.
    */
   private catchOutsideHttp(exception: unknown, host: ArgumentsHost): Observable<never> {
-    if (host.getType() === 'rpc' && exception instanceof GatehouseError) {
+    if (host.getType() !== 'rpc') throw contextRefusal(host, exception);
+    if (exception instanceof GatehouseError) {
       const body = refusalBody(exception);
       return throwError(() => body);
     }
-    throw contextRefusal(host, exception);
+    const own = (exception as { getError?(): unknown } | null)?.getError;
+    if (typeof own === 'function') {
+      const error: unknown = own.call(exception);
+      return throwError(() => (typeof error === 'object' && error !== null ? error : { status: 'error', message: error }));
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const body = refusalBody(new GatehouseError('internal_error'));
+    return throwError(() => body);
   }
 }
 
