@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { GatehouseModule, type Principal } from '@gatehouse/core';
+import { GatehouseModule, type Clock, type Principal } from '@gatehouse/core';
 import { ApiKeysModule, ApiKeysService, apiKeysEntities } from '@gatehouse/api-keys';
 import { SessionService, SessionsModule, sessionsEntities } from '@gatehouse/sessions';
 import { RefreshFamilies, TokenGrants, TokensModule, tokensEntities } from '@gatehouse/tokens';
@@ -10,7 +10,7 @@ import type { TestDatabase } from '../support/database.js';
 // so "revoked" means revoked the way an app revokes, not a stand-in.
 
 /** The modules of a context test app, on the test database. */
-export function authModules(database: TestDatabase, options: { globalGuard?: boolean } = {}) {
+export function authModules(database: TestDatabase, options: { globalGuard?: boolean; clock?: Clock } = {}) {
   const entities = [...tokensEntities, ...sessionsEntities, ...apiKeysEntities];
   const orm =
     database.kind === 'postgres'

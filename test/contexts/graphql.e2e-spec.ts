@@ -5,7 +5,7 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { createClient, type Client } from 'graphql-ws';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { ApiKeyAuth, CurrentPrincipal, Public, Scopes } from '@gatehouse/core';
+import { ApiKeyAuth, CurrentPrincipal, GatehouseError, ManualClock, Public, Scopes } from '@gatehouse/core';
 import { RequireRecentAuth } from '@gatehouse/sessions';
 import { createTinyApp, type AdapterName } from '../support/adapters.js';
 import { provisionDatabase, type TestDatabase } from '../support/database.js';
@@ -14,6 +14,7 @@ import { authModules, issueCredentials, type Credentials } from './context-auth.
 @Resolver()
 class OrdersResolver {
   @Public() @Query(() => String) hello() { return 'hello'; }
+  @Public() @Query(() => String) missing(): string { throw new GatehouseError('not_found'); }
   @Query(() => String) me(@CurrentPrincipal('subject') subject: string) { return subject; }
   @Scopes('orders:read') @Query(() => [String]) orders() { return ['order-1']; }
   @Scopes('admin') @Query(() => String) admin() { return 'root'; }
@@ -51,10 +52,11 @@ describe.each(FLAVOURS)('GraphQL: $name', ({ adapter, driver }) => {
   let app: INestApplication;
   let database: TestDatabase;
   let credentials: Credentials;
+  const clock = new ManualClock(Date.now());
 
   beforeAll(async () => {
     database = await provisionDatabase();
-    app = await createTinyApp(adapter, { imports: [...authModules(database), graphqlModule(driver)], providers: [OrdersResolver] });
+    app = await createTinyApp(adapter, { imports: [...authModules(database, { clock }), graphqlModule(driver)], providers: [OrdersResolver] });
     credentials = await issueCredentials(app);
   }, 60_000);
 
@@ -81,6 +83,11 @@ describe.each(FLAVOURS)('GraphQL: $name', ({ adapter, driver }) => {
   it('answers a public query without a credential', async () => {
     const response = await query('{ hello }').expect(200);
     expect(response.body.data).toEqual({ hello: 'hello' });
+  });
+
+  it('answers a GatehouseError thrown by a public resolver with its code, before any guarded request', async () => {
+    const error = await refusal('{ missing }');
+    expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', gatehouseCode: 'not_found' });
   });
 
   it('refuses a protected query without a credential: UNAUTHENTICATED, credentials_missing', async () => {
@@ -132,8 +139,12 @@ describe.each(FLAVOURS)('GraphQL: $name', ({ adapter, driver }) => {
     expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', gatehouseCode: 'csrf_token_invalid' });
   });
 
-  it('applies @RequireRecentAuth: a token without a recent sign-in is refused', async () => {
-    const error = await refusal('mutation { rename(name: "x") }', { Authorization: `Bearer ${credentials.underScoped}` });
+  it('applies @RequireRecentAuth: a sign-in older than allowed is refused', async () => {
+    const { token } = await credentials.revocable();
+    const fresh = await query('mutation { rename(name: "x") }', { Authorization: `Bearer ${token}` }).expect(200);
+    expect(fresh.body.data).toEqual({ rename: 'x' });
+    clock.advance(2_000);
+    const error = await refusal('mutation { rename(name: "x") }', { Authorization: `Bearer ${token}` });
     expect(error.extensions).toMatchObject({ code: 'UNAUTHENTICATED', gatehouseCode: 'reauthentication_required' });
   });
 

@@ -4,9 +4,9 @@ type PeerErrorClass = new (...args: never[]) => Error;
 /**
  * The error classes of the optional peers a non-HTTP context needs: a refusal must be an instance
  * of the app's own `GraphQLError`, `WsException` or `RpcException` for its framework to answer it
- * as a refusal, not as an internal error. They are imported when the module starts, only if
- * installed, so core never imports `graphql`, `@nestjs/websockets` or `@nestjs/microservices`
- * statically and an HTTP-only app loads none of them.
+ * as a refusal, not as an internal error. They are imported on the guard's first non-HTTP
+ * request, only if installed, so core never imports `graphql`, `@nestjs/websockets` or
+ * `@nestjs/microservices` statically and an HTTP-only app loads none of them.
  */
 export interface ContextPeers {
   GraphQLError?: new (message: string, options: Record<string, unknown>) => Error;
@@ -26,6 +26,12 @@ async function optional<T extends PeerErrorClass>(load: () => Promise<Record<str
 }
 
 let loading: Promise<void> | undefined;
+let loaded = false;
+
+/** True once `loadContextPeers()` has finished. */
+export function contextPeersLoaded(): boolean {
+  return loaded;
+}
 
 /** Loads the installed peers' error classes once per process. */
 export function loadContextPeers(): Promise<void> {
@@ -36,6 +42,7 @@ export function loadContextPeers(): Promise<void> {
       optional(() => import('@nestjs/microservices'), 'RpcException'),
     ]);
     Object.assign(contextPeers, { GraphQLError, WsException, RpcException });
+    loaded = true;
   })();
   return loading;
 }

@@ -1,6 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
+import { contextPeersLoaded, loadContextPeers } from './context-peers.js';
 import { contextRefusal, refusalBody } from './context-refusal.js';
 import { toErrorResponse } from './error-response.js';
 import { GatehouseError } from './gatehouse.error.js';
@@ -16,7 +17,7 @@ export class GatehouseExceptionFilter implements ExceptionFilter {
 
   constructor(protected readonly adapterHost: HttpAdapterHost) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> | Promise<never> {
     if (host.getType() !== 'http') return this.catchOutsideHttp(exception, host);
     const { status, headers, body } = toErrorResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
@@ -32,8 +33,14 @@ export class GatehouseExceptionFilter implements ExceptionFilter {
    * sends), an `RpcException`'s own error, or, for anything else, a bare `internal_error`: a
    * filter that threw here would leave the client waiting for an answer that never comes.
    */
-  private catchOutsideHttp(exception: unknown, host: ArgumentsHost): Observable<never> {
-    if (host.getType() !== 'rpc') throw contextRefusal(host, exception);
+  private catchOutsideHttp(exception: unknown, host: ArgumentsHost): Observable<never> | Promise<never> {
+    if (host.getType() !== 'rpc') {
+      // A handler with no guarded request before it: the GraphQL error class may still be loading.
+      if (!contextPeersLoaded() && exception instanceof GatehouseError) {
+        return loadContextPeers().then(() => Promise.reject(contextRefusal(host, exception)));
+      }
+      throw contextRefusal(host, exception);
+    }
     if (exception instanceof GatehouseError) {
       const body = refusalBody(exception);
       return throwError(() => body);

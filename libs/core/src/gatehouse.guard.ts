@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import passport from 'passport';
+import { contextPeersLoaded, loadContextPeers } from './context-peers.js';
 import { contextRefusal } from './context-refusal.js';
 import type { CredentialMechanism } from './credential-mechanism.interface.js';
 import { contextRequestOf } from './execution-context.seam.js';
@@ -79,6 +80,8 @@ export class GatehouseGuard implements CanActivate {
 
   /** GraphQL, WebSocket and RPC: the same steps, with refusals in the context's own error. */
   private activateContext(context: ExecutionContext, policy: RoutePolicy): boolean | Promise<boolean> {
+    // The first non-HTTP request loads the error classes its refusals need (optional peers).
+    if (!contextPeersLoaded()) return loadContextPeers().then(() => this.activateContext(context, policy));
     const refuse = (error: unknown): never => {
       throw this.refuse(context, error);
     };

@@ -1,8 +1,7 @@
-import { Inject, Module, Optional, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
+import { Inject, Module, Optional, type OnModuleDestroy, type Provider } from '@nestjs/common';
 import { APP_FILTER, Reflector } from '@nestjs/core';
 import { GatehouseCache } from './cache.interface.js';
 import { Clock, SystemClock } from './clock.js';
-import { loadContextPeers } from './context-peers.js';
 import { GATEHOUSE_GLOBAL_GUARD, GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS } from './gatehouse.constants.js';
 import { GatehouseExceptionFilter } from './gatehouse-exception.filter.js';
 import { GatehouseGuard } from './gatehouse.guard.js';
@@ -90,14 +89,9 @@ const providers: Provider[] = [
     GatehouseGuard, ScopesGuard, GatehouseSockets, GATEHOUSE_GLOBAL_GUARD,
   ],
 })
-export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy {
+export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleDestroy {
   constructor(@Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null) {
     super();
-  }
-
-  /** GraphQL, WebSocket and RPC refusals need those packages' error classes, when installed. */
-  async onModuleInit(): Promise<void> {
-    await loadContextPeers();
   }
 
   async onModuleDestroy(): Promise<void> {
