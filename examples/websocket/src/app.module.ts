@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatehouseModule, HttpErrorFilter } from '@gatehouse/core';
-import { ApiKeysModule, apiKeysEntities } from '@gatehouse/api-keys';
-import { SessionsModule, sessionsEntities } from '@gatehouse/sessions';
-import { TokensModule, tokensEntities } from '@gatehouse/tokens';
+import { ApiKeysModule, apiKeysEntities, apiKeysMigrations } from '@gatehouse/api-keys';
+import { SessionsModule, sessionsEntities, sessionsMigrations } from '@gatehouse/sessions';
+import { TokensModule, tokensEntities, tokensMigrations } from '@gatehouse/tokens';
 import { OrdersGateway } from './orders.gateway.js';
 import { SignInController } from './sign-in.controller.js';
 
@@ -14,8 +14,9 @@ import { SignInController } from './sign-in.controller.js';
       type: 'postgres',
       url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gatehouse_example',
       entities: [...tokensEntities, ...sessionsEntities, ...apiKeysEntities],
-      // A throwaway database per run; a real app runs the libraries' migrations instead.
-      synchronize: true,
+      // The libraries' tables come from their migration arrays, run at start.
+      migrations: [...tokensMigrations, ...sessionsMigrations, ...apiKeysMigrations],
+      migrationsRun: true,
     }),
     GatehouseModule.forRoot({}),
     TokensModule.forRoot({ issuer: 'https://auth.example.com', audience: 'orders-api' }),
