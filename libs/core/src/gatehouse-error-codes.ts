@@ -45,6 +45,7 @@ export const GATEHOUSE_ERRORS = {
   rate_limited: { status: 429, message: 'Too many requests.' },
   service_unavailable: { status: 503, message: 'The service is not ready.' },
   internal_error: { status: 500, message: 'Internal server error.' },
+  context_unsupported: { status: 500, message: 'The guard cannot read credentials in this context.' },
 } as const satisfies Record<string, GatehouseErrorSpec>;
 
 /** A stable machine-readable error code. */

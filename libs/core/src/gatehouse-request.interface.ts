@@ -10,6 +10,11 @@ export interface GatehouseRequest {
   method: string;
   url: string;
   ip?: string;
+  /**
+   * True on a WebSocket handshake (socket.io, ws, graphql-ws): an ambient credential (a cookie)
+   * then needs an allowed `Origin`, since a handshake is a GET that CSRF checks let through.
+   */
+  handshake?: boolean;
   /** Set by the guard once a credential has been verified. */
   principal?: Principal;
   /** Mirrors `principal`, for code written against passport's `req.user`. */

@@ -2,3 +2,5 @@
 export const GATEHOUSE_OPTIONS = Symbol('gatehouse:options');
 /** Injection token of the shared `RedisBus`, or null when no Redis is configured. */
 export const GATEHOUSE_REDIS_BUS = Symbol('gatehouse:redis-bus');
+/** Injection token of a boolean: true when `GatehouseModule` registered its guards globally (`globalGuard`). */
+export const GATEHOUSE_GLOBAL_GUARD = Symbol('gatehouse:global-guard');

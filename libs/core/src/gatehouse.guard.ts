@@ -1,8 +1,11 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import passport from 'passport';
+import { contextPeersLoaded, loadContextPeers } from './context-peers.js';
+import { contextRefusal } from './context-refusal.js';
 import type { CredentialMechanism } from './credential-mechanism.interface.js';
-import { GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
+import { contextRequestOf } from './execution-context.seam.js';
+import { GATEHOUSE_GLOBAL_GUARD, GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
 import { GatehouseError } from './gatehouse.error.js';
 import type { ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
 import { httpRequestOf, type GatehouseRequest } from './gatehouse-request.interface.js';
@@ -11,6 +14,8 @@ import { isPrincipal } from './principal.guards.js';
 import { setRequestPrincipal } from './principal-slot.js';
 import type { Principal } from './principal.interface.js';
 import { RoutePolicies, type RoutePolicy } from './route-policy.js';
+import { ScopesGuard } from './scopes.guard.js';
+import { closeSocket } from './socket-request.seam.js';
 
 /** A route's mechanisms split into the guard's fast path and passport strategies, resolved once. */
 interface ResolvedMechanisms {
@@ -27,11 +32,20 @@ interface ResolvedMechanisms {
  * mechanism. Built-in mechanisms are called directly (no passport machinery per request); named
  * custom strategies run through passport when no built-in credential is present.
  *
- * Extend it and override the protected hooks to change how requests are read or principals made.
+ * It works in every Nest context: HTTP, GraphQL (over HTTP and graphql-ws), WebSocket gateways
+ * (every message re-checks the socket's handshake credential) and microservices (credentials in
+ * the message metadata); refusals become the context's own error (`contextRefusal`).
+ *
+ * Extend it and override the protected hooks to change how requests are read or principals made;
+ * with `GatehouseModule.forRoot({ globalGuard: false })` the app registers its subclass itself.
  */
 @Injectable()
 export class GatehouseGuard implements CanActivate {
   private readonly resolved = new WeakMap<RoutePolicy, ResolvedMechanisms>();
+  protected readonly logger = new Logger('Gatehouse');
+  /** With `globalGuard: false` no global ScopesGuard runs after this guard: it checks scopes itself. */
+  @Optional() @Inject(GATEHOUSE_GLOBAL_GUARD) private readonly registeredGlobally?: boolean;
+  @Optional() @Inject(ScopesGuard) private readonly scopes?: ScopesGuard;
 
   constructor(
     protected readonly policies: RoutePolicies,
@@ -46,24 +60,69 @@ export class GatehouseGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.policies.get(context);
     if (policy.isPublic) return true;
-    if (context.getType() !== 'http') {
-      throw new TypeError('GatehouseGuard protects HTTP routes only; mark other handlers @Public()');
-    }
+    if (context.getType() !== 'http') return this.activateContext(context, policy);
     const request = this.getRequest(context);
     const principal = this.authenticate(request, policy, context);
     if (isPromise(principal)) {
       return principal.then((resolved) => {
         this.attach(request, resolved);
-        return true;
+        return this.registeredGlobally === false ? this.checkScopes(context) : true;
       });
     }
     this.attach(request, principal);
-    return true;
+    return this.registeredGlobally === false ? this.checkScopes(context) : true;
   }
 
-  /** The request object the mechanisms read. */
+  /** Owned by the app (`globalGuard: false`): `@Scopes` is checked here, after authenticating. */
+  private checkScopes(context: ExecutionContext): boolean {
+    return this.scopes ? this.scopes.canActivate(context) : true;
+  }
+
+  /** GraphQL, WebSocket and RPC: the same steps, with refusals in the context's own error. */
+  private activateContext(context: ExecutionContext, policy: RoutePolicy): boolean | Promise<boolean> {
+    // The first non-HTTP request loads the error classes its refusals need (optional peers).
+    if (!contextPeersLoaded()) return loadContextPeers().then(() => this.activateContext(context, policy));
+    const refuse = (error: unknown): never => {
+      throw this.refuse(context, error);
+    };
+    try {
+      const request = this.getRequest(context);
+      const principal = this.authenticate(request, policy, context);
+      if (isPromise(principal)) {
+        return principal.then((resolved) => {
+          this.attach(request, resolved);
+          return this.registeredGlobally === false ? this.checkScopes(context) : true;
+        }, refuse);
+      }
+      this.attach(request, principal);
+      return this.registeredGlobally === false ? this.checkScopes(context) : true;
+    } catch (error) {
+      return refuse(error);
+    }
+  }
+
+  /**
+   * The request object the mechanisms read: the HTTP request, or what `contextRequestOf` makes of
+   * a GraphQL, WebSocket or RPC context. Override it to read a context gatehouse does not know.
+   */
   protected getRequest(context: ExecutionContext): GatehouseRequest {
-    return httpRequestOf(context);
+    return context.getType() === 'http' ? httpRequestOf(context) : contextRequestOf(context);
+  }
+
+  /**
+   * Turns a refusal outside HTTP into the context's error (`GraphQLError`, `WsException`,
+   * `RpcException`), and closes a socket whose credential is dead (a 401 other than a missing or
+   * not-accepted-here credential).
+   */
+  protected refuse(context: ExecutionContext, error: unknown): unknown {
+    if (error instanceof GatehouseError) {
+      if (error.status >= 500) this.logger.error(`${error.code} in a ${context.getType()} context: ${error.message}`);
+      if (error.status === 401 && !LIVE_CREDENTIAL_CODES.has(error.code) && context.getType() === 'ws') {
+        const client = context.getArgByIndex<unknown>(0);
+        if (typeof client === 'object' && client !== null) closeSocket(client, error.code);
+      }
+    }
+    return contextRefusal(context, error);
   }
 
   /** Stores the principal where `@CurrentPrincipal()` and passport-style code (`req.user`) find it. */
@@ -158,6 +217,9 @@ function withChallenge(error: unknown, mechanism: CredentialMechanism): unknown 
   return error;
 }
 
+/** 401s that say nothing against the socket's credential: the socket stays open. */
+const LIVE_CREDENTIAL_CODES = new Set(['credentials_missing', 'mechanism_not_allowed', 'reauthentication_required']);
+
 /** Names reserved for gatehouse's own mechanisms. */
 const BUILT_IN_MECHANISMS = new Set(['jwt', 'session', 'api-key']);
 
@@ -168,6 +230,11 @@ function isPassportStrategy(name: string): boolean {
 /** `AuthGuard(names)` whose failures become coded 401s instead of Nest's UnauthorizedException. */
 function createPassportGuard(names: string[]): IAuthGuard {
   class PassportStrategiesGuard extends AuthGuard(names) {
+    // Passport reads the request gatehouse reads, in every context.
+    override getRequest(context: ExecutionContext): GatehouseRequest {
+      return context.getType() === 'http' ? httpRequestOf(context) : contextRequestOf(context);
+    }
+
     override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
       if (error instanceof GatehouseError) throw error;
       if (error || !user) throw new GatehouseError('authentication_failed', { mechanism: names.join(',') }, { cause: error });

@@ -1,12 +1,13 @@
 import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_FILTER, Reflector } from '@nestjs/core';
 import { GatehouseCache } from './cache.interface.js';
 import { Clock, SystemClock } from './clock.js';
 import { DurableRevocationStore } from './durable-revocation.store.js';
-import { GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS } from './gatehouse.constants.js';
+import { GATEHOUSE_GLOBAL_GUARD, GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS } from './gatehouse.constants.js';
 import { GatehouseExceptionFilter } from './gatehouse-exception.filter.js';
 import { GatehouseGuard } from './gatehouse.guard.js';
+import { GatehouseSockets } from './gatehouse-sockets.js';
 import { GatehouseConfigurableModule, GATEHOUSE_MODULE_OPTIONS } from './gatehouse.module-definition.js';
 import { resolveGatehouseOptions, type GatehouseModuleOptions, type ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
 import { MechanismRegistry } from './mechanism-registry.js';
@@ -83,22 +84,25 @@ const providers: Provider[] = [
   },
   GatehouseGuard,
   ScopesGuard,
-  // Global guards run in this order: authenticate first, then check scopes.
-  { provide: APP_GUARD, useExisting: GatehouseGuard },
-  { provide: APP_GUARD, useExisting: ScopesGuard },
+  GatehouseSockets,
+  // The global guards (unless `globalGuard: false`) are added by the module definition.
   { provide: APP_FILTER, useClass: GatehouseExceptionFilter },
 ];
 
 /**
  * Registers the global guard, the scope check, the error mapping and the cache, revocation and
  * clock ports. Import it once, then the mechanism libraries (`TokensModule`, `SessionsModule`,
- * `ApiKeysModule`).
+ * `ApiKeysModule`). With `globalGuard: false` the app registers the guard itself.
  *
  * @example GatehouseModule.forRoot({ redisUrl: process.env.REDIS_URL })
+ * @example GatehouseModule.forRoot({ globalGuard: false }) // then { provide: APP_GUARD, useClass: MyGuard }
  */
 @Module({
   providers,
-  exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS],
+  exports: [
+    GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS,
+    GatehouseGuard, ScopesGuard, GatehouseSockets, GATEHOUSE_GLOBAL_GUARD,
+  ],
 })
 export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   constructor(

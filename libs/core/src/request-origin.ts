@@ -149,3 +149,16 @@ function originAllowed(origin: string | undefined, request: GatehouseRequest, al
 function crossSite(): GatehouseError {
   return new GatehouseError('cross_site_request', { headers: { Vary: ORIGIN_CHECK_VARY } });
 }
+
+/**
+ * Refuses a WebSocket handshake carrying an ambient credential (a cookie) unless its `Origin` is
+ * allowed: a handshake is a GET, which the CSRF checks let through, yet a cross-site page can open
+ * a socket with the victim's cookie (cross-site WebSocket hijacking). Browsers always send
+ * `Origin` on a handshake, so a missing or `null` one is refused too.
+ *
+ * @example checkHandshakeOrigin(request, []); // only the request's own origin
+ */
+export function checkHandshakeOrigin(request: GatehouseRequest, allowedOrigins: readonly string[]): void {
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || !originAllowed(normalizeOrigin(origin), request, allowedOrigins)) throw crossSite();
+}

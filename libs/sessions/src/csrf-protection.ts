@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { appendVary, checkRequestOrigin, GatehouseError, isSafeMethod, ORIGIN_CHECK_VARY, type GatehouseRequest } from '@gatehouse/core';
+import { appendVary, checkHandshakeOrigin, checkRequestOrigin, GatehouseError, isSafeMethod, ORIGIN_CHECK_VARY, type GatehouseRequest } from '@gatehouse/core';
 import { csrfTokenMatches } from './session-secret.js';
 import { SESSIONS_OPTIONS } from './sessions.constants.js';
 import type { ResolvedSessionsOptions } from './sessions-options.interface.js';
@@ -31,6 +31,11 @@ export class CsrfProtection {
       requireOriginHeaders: this.options.requireOriginHeaders,
     });
     this.checkContentType(request);
+  }
+
+  /** A WebSocket handshake with the session cookie: its `Origin` must be allowed (403 `cross_site_request`). */
+  checkHandshake(request: GatehouseRequest): void {
+    checkHandshakeOrigin(request, this.options.allowedOrigins);
   }
 
   /** All three steps for a request authenticated by the session whose cookie secret is `secret`. */

@@ -15,6 +15,7 @@ class Routes {
 function context(handler: keyof Routes, principal?: Partial<Principal['credential']>): ExecutionContext {
   const request = principal ? { principal: { kind: 'user', subject: 'u', scopes: [], credential: { mechanism: 'session', id: 's', ...principal } } } : {};
   return {
+    getType: () => 'http',
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
     getArgByIndex: (index: number) => [request][index],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Clock, GatehouseError, httpRequestOf } from '@gatehouse/core';
+import { Clock, contextPrincipalOf, contextRefusal, GatehouseError, httpRequestOf, type Principal } from '@gatehouse/core';
 // A cycle with the decorator's file, safe: the key is only read at request time.
 import { RECENT_AUTH_KEY } from './require-recent-auth.decorator.js';
 
@@ -18,7 +18,16 @@ export class RecentAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const maxAgeSeconds = this.reflector.getAllAndOverride<number | undefined>(RECENT_AUTH_KEY, [context.getHandler(), context.getClass()]);
     if (maxAgeSeconds === undefined) return true;
-    const principal = httpRequestOf(context).principal;
+    if (context.getType() === 'http') return this.check(httpRequestOf(context).principal, maxAgeSeconds);
+    // GraphQL, WebSocket and RPC: the same check, refused with the context's own error.
+    try {
+      return this.check(contextPrincipalOf(context), maxAgeSeconds);
+    } catch (error) {
+      throw contextRefusal(context, error);
+    }
+  }
+
+  private check(principal: Principal | undefined, maxAgeSeconds: number): boolean {
     if (!principal) throw new GatehouseError('credentials_missing');
     const authTime = principal.credential.authTime;
     if (authTime === undefined || this.clock.now() - authTime > maxAgeSeconds * 1000) {

@@ -49,9 +49,10 @@ export class SessionMechanism implements CredentialMechanism, OnModuleInit {
     return this.accept(session, request, credential);
   }
 
-  /** Unsafe methods must pass the CSRF checks before the session counts. */
+  /** Unsafe methods must pass the CSRF checks, a WebSocket handshake the origin check, before the session counts. */
   private accept(session: ActiveSession, request: GatehouseRequest, credential: string): Principal {
-    this.csrf.verify(request, credential);
+    if (request.handshake) this.csrf.checkHandshake(request);
+    else this.csrf.verify(request, credential);
     return this.toPrincipal(session);
   }
 
