@@ -2,3 +2,5 @@
 export const GATEHOUSE_OPTIONS = Symbol('gatehouse:options');
 /** Injection token of the shared `RedisBus`, or null when no Redis is configured. */
 export const GATEHOUSE_REDIS_BUS = Symbol('gatehouse:redis-bus');
+/** Injection token of the instances of the mechanisms declared in `forRoot({ mechanisms })`. */
+export const DECLARED_MECHANISMS = Symbol('gatehouse:declared-mechanisms');

@@ -1,5 +1,6 @@
 import { Inject, Module, Optional, type OnModuleDestroy, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule, Reflector } from '@nestjs/core';
+import { AuthorizeGuard } from './authorize.guard.js';
 import { GatehouseCache } from './cache.interface.js';
 import { Clock, SystemClock } from './clock.js';
 import { GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS } from './gatehouse.constants.js';
@@ -7,6 +8,7 @@ import { GatehouseExceptionFilter } from './gatehouse-exception.filter.js';
 import { GatehouseGuard } from './gatehouse.guard.js';
 import { GatehouseConfigurableModule, GATEHOUSE_MODULE_OPTIONS } from './gatehouse.module-definition.js';
 import { resolveGatehouseOptions, type GatehouseModuleOptions, type ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
+import { MechanismDeclarations } from './mechanism-declarations.js';
 import { MechanismRegistry } from './mechanism-registry.js';
 import { MemoryCache } from './memory.cache.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
@@ -58,6 +60,7 @@ const providers: Provider[] = [
     },
   },
   MechanismRegistry,
+  MechanismDeclarations,
   SecurityEvents,
   SignIn,
   {
@@ -68,9 +71,11 @@ const providers: Provider[] = [
   },
   GatehouseGuard,
   ScopesGuard,
-  // Global guards run in this order: authenticate first, then check scopes.
+  AuthorizeGuard,
+  // Global guards run in this order: authenticate first, then check scopes, then policies.
   { provide: APP_GUARD, useExisting: GatehouseGuard },
   { provide: APP_GUARD, useExisting: ScopesGuard },
+  { provide: APP_GUARD, useExisting: AuthorizeGuard },
   { provide: APP_FILTER, useClass: GatehouseExceptionFilter },
 ];
 
@@ -79,9 +84,10 @@ const providers: Provider[] = [
  * clock ports. Import it once, then the mechanism libraries (`TokensModule`, `SessionsModule`,
  * `ApiKeysModule`).
  *
- * @example GatehouseModule.forRoot({ redisUrl: process.env.REDIS_URL })
+ * @example GatehouseModule.forRoot({ redisUrl: process.env.REDIS_URL, mechanisms: [HmacSignatureMechanism] })
  */
 @Module({
+  imports: [DiscoveryModule],
   providers,
   exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS],
 })

@@ -128,6 +128,7 @@ export class AccessTokenVerifier {
       subject: sub,
       scopes: Object.freeze(scope.split(' ').filter(Boolean)),
       credential: Object.freeze(credential),
+      claims: Object.freeze({ ...payload }),
     });
     return {
       principal,

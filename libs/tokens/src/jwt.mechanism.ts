@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
-  GATEHOUSE_ERRORS,
   GATEHOUSE_OPTIONS,
+  errorSpec,
   MechanismRegistry,
   type CredentialMechanism,
   type GatehouseError,
@@ -64,7 +64,7 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     if (!error) return this.bareChallenge;
     let challenge = this.challenges.get(error.code);
     if (challenge === undefined) {
-      const spec = GATEHOUSE_ERRORS[error.code] as { message: string; oauthError?: string };
+      const spec = errorSpec(error.code) ?? { message: 'The access token is invalid.', oauthError: 'invalid_token' };
       const oauthError = spec.oauthError === 'invalid_token' || spec.oauthError === 'insufficient_scope' ? spec.oauthError : 'invalid_token';
       challenge = `${this.bareChallenge}, error="${oauthError}", error_description="${spec.message.replace(/["\\]/g, '')}"`;
       this.challenges.set(error.code, challenge);
