@@ -1,5 +1,10 @@
 export * from './access-token.issuer.js';
 export * from './access-token.verifier.js';
+export * from './issuer-bearer.mechanism.js';
+export * from './issuer-profile.interface.js';
+export * from './issuer-token.verifier.js';
+export * from './issuers.module.js';
+export { ISSUERS_ASYNC_OPTIONS_TYPE, ISSUERS_OPTIONS_TYPE } from './issuers.module-definition.js';
 export * from './jwks-document.provider.js';
 export * from './jws-precheck.js';
 export * from './jwt.mechanism.js';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import {
   GATEHOUSE_OPTIONS,
   errorSpec,
@@ -10,6 +10,7 @@ import {
   type ResolvedGatehouseOptions,
 } from '@gatehouse/core';
 import { AccessTokenVerifier } from './access-token.verifier.js';
+import { IssuerTokenVerifier } from './issuer-token.verifier.js';
 import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { JWT_MECHANISM, TOKENS_OPTIONS } from './tokens.constants.js';
 
@@ -30,11 +31,15 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     private readonly registry: MechanismRegistry,
     @Inject(GATEHOUSE_OPTIONS) gatehouseOptions: ResolvedGatehouseOptions,
     @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
+    @Optional() private readonly issuers?: IssuerTokenVerifier,
   ) {
     this.bareChallenge = `Bearer realm="${gatehouseOptions.realm.replace(/["\\]/g, '')}"`;
   }
 
   onModuleInit(): void {
+    if (this.issuers?.handles(this.options.issuer)) {
+      throw new TypeError(`IssuersModule lists "${this.options.issuer}", the issuer of this app's own tokens: remove it there`);
+    }
     if (this.options.registerMechanism) this.registry.register(this);
   }
 
@@ -55,7 +60,9 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     return header.charCodeAt(7) === 0x20 ? header.slice(7).trimStart() : header.slice(7);
   }
 
+  /** Tokens of a third-party issuer configured in `IssuersModule` go to its verifier; all others are ours to verify. */
   authenticate(credential: string): Principal | Promise<Principal> {
+    if (this.issuers && this.issuers.issuerOf(credential) !== undefined) return this.issuers.verify(credential);
     return this.verifier.verify(credential);
   }
 

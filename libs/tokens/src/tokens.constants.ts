@@ -12,3 +12,6 @@ export const sessionRevocationKey = (sessionId: string): string => `sid:${sessio
 
 /** The revocation-store key of "every token of this subject issued at or before T". */
 export const subjectRevocationKey = (subject: string): string => `sub:${subject}`;
+
+/** Injection token of the resolved third-party issuer options (`ResolvedIssuersOptions`). */
+export const ISSUERS_OPTIONS = Symbol('gatehouse:issuers-options');
