@@ -5,6 +5,7 @@ import {
   readHeader,
   type CredentialMechanism,
   type GatehouseRequest,
+  type OpenApiSecurityScheme,
   type Principal,
   type ResolvedGatehouseOptions,
 } from '@gatehouse/core';
@@ -46,6 +47,11 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
    */
   challenge(): string {
     return `ApiKey realm="${this.gatehouse.realm}", header="${this.options.header}"`;
+  }
+
+  /** OpenAPI: an API key in the configured header. */
+  openApi(): OpenApiSecurityScheme {
+    return { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: this.options.header } };
   }
 
   authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {

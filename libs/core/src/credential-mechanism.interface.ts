@@ -22,6 +22,14 @@ export interface CredentialMechanism {
   authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal>;
   /** The `WWW-Authenticate` challenge to send with a 401 from this mechanism, if it has one. */
   challenge?(error?: GatehouseError): string | undefined;
+  /** How OpenAPI describes this credential (`applyGatehouseSecurity`): a scheme name and its Security Scheme Object. */
+  openApi?(): OpenApiSecurityScheme | undefined;
   /** Error codes this mechanism raises beyond the built-in ones, registered when the guard learns of it. */
   readonly errors?: Readonly<Record<string, GatehouseErrorSpec>>;
+}
+
+/** A named OpenAPI 3 Security Scheme Object, e.g. `{ name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }`. */
+export interface OpenApiSecurityScheme {
+  name: string;
+  scheme: Readonly<Record<string, unknown>> & { type: string };
 }

@@ -1,4 +1,4 @@
-import type { CredentialMechanism } from './credential-mechanism.interface.js';
+import type { CredentialMechanism, OpenApiSecurityScheme } from './credential-mechanism.interface.js';
 import { buildChallenge } from './challenge.js';
 import type { AnyErrorCode } from './error-catalog.js';
 import type { GatehouseErrorSpec } from './gatehouse-error-codes.js';
@@ -47,6 +47,11 @@ export abstract class GatehouseMechanism implements CredentialMechanism {
   challenge(error?: GatehouseError): string | undefined {
     if (!this.scheme) return undefined;
     return buildChallenge(this.scheme, { realm: this.realm, error: error?.code });
+  }
+
+  /** OpenAPI: an HTTP scheme named after `scheme`, when there is one; override for anything else (e.g. `mutualTLS`). */
+  openApi(): OpenApiSecurityScheme | undefined {
+    return this.scheme ? { name: this.name, scheme: { type: 'http', scheme: this.scheme } } : undefined;
   }
 
   /** Throws the coded refusal, attributed to this mechanism (which picks the challenge). */

@@ -6,6 +6,7 @@ export * from './authorize.guard.js';
 export * from './challenge.js';
 export * from './error-catalog.js';
 export * from './gatehouse.mechanism.js';
+export * from './openapi-security.js';
 export * from './optional-auth.decorator.js';
 export * from './principal-enricher.interface.js';
 export * from './scope.js';

@@ -7,6 +7,7 @@ import {
   type CredentialMechanism,
   type GatehouseError,
   type GatehouseRequest,
+  type OpenApiSecurityScheme,
   type Principal,
   type ResolvedGatehouseOptions,
 } from '@gatehouse/core';
@@ -43,6 +44,10 @@ export class IssuerBearerMechanism implements CredentialMechanism, OnApplication
 
   authenticate(credential: string): Promise<Principal> {
     return this.verifier.verify(credential);
+  }
+
+  openApi(): OpenApiSecurityScheme {
+    return { name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   }
 
   challenge(error?: GatehouseError): string {

@@ -6,6 +6,7 @@ import {
   type CredentialMechanism,
   type GatehouseError,
   type GatehouseRequest,
+  type OpenApiSecurityScheme,
   type Principal,
   type ResolvedGatehouseOptions,
 } from '@gatehouse/core';
@@ -64,6 +65,11 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
   authenticate(credential: string): Principal | Promise<Principal> {
     if (this.issuers && this.issuers.issuerOf(credential) !== undefined) return this.issuers.verify(credential);
     return this.verifier.verify(credential);
+  }
+
+  /** OpenAPI: an HTTP bearer scheme carrying a JWT. */
+  openApi(): OpenApiSecurityScheme {
+    return { name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   }
 
   /** `Bearer realm="…"` alone when no token was sent; with `error="invalid_token"` and a fixed description when one was refused. */
