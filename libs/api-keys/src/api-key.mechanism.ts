@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   GATEHOUSE_OPTIONS,
   MechanismRegistry,
+  buildChallenge,
   readHeader,
   type CredentialMechanism,
   type GatehouseRequest,
@@ -46,7 +47,7 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
    * (RFC 9110 §11.6.1), in the form most API gateways use.
    */
   challenge(): string {
-    return `ApiKey realm="${this.gatehouse.realm}", header="${this.options.header}"`;
+    return buildChallenge('ApiKey', { realm: this.gatehouse.realm, header: this.options.header });
   }
 
   /** OpenAPI: an API key in the configured header. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GATEHOUSE_OPTIONS, GatehouseError, readHeader, type GatehouseRequest, type Principal, type ResolvedGatehouseOptions } from '@gatehouse/core';
+import { GATEHOUSE_OPTIONS, GatehouseError, isScopeToken, readHeader, type GatehouseRequest, type Principal, type ResolvedGatehouseOptions } from '@gatehouse/core';
 import { AccessTokenIssuer } from '@gatehouse/tokens';
 import { API_KEYS_OPTIONS, CLIENT_CREDENTIALS_OPTIONS, apiKeyTokenSessionId } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
@@ -13,8 +13,6 @@ export interface ClientCredentialsTokenResponse {
   expires_in: number;
   scope: string;
 }
-
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
  * The client-credentials grant (RFC 6749 §4.4) with an API key as the client credential: the
@@ -116,7 +114,7 @@ export class ClientCredentialsExchange {
   protected grantedScopes(requested: string | undefined, client: Principal): string[] {
     if (requested === undefined) return [...client.scopes];
     const scopes = requested.split(' ');
-    if (scopes.some((scope) => !SCOPE_TOKEN.test(scope))) throw oauth('invalid_scope');
+    if (scopes.some((scope) => !isScopeToken(scope))) throw oauth('invalid_scope');
     const missing = scopes.filter((scope) => !client.scopes.includes(scope));
     if (missing.length > 0) throw oauth('invalid_scope');
     return [...new Set(scopes)];

@@ -38,6 +38,7 @@ export * from './redis-revocation.store.js';
 export * from './redis.bus.js';
 export * from './redis.cache.js';
 export * from './request-origin.js';
+export * from './revocation-keys.js';
 export * from './revocation-store.interface.js';
 export * from './route-policy.js';
 export * from './scopes.decorator.js';

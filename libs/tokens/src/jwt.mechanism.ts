@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import {
   GATEHOUSE_OPTIONS,
+  buildChallenge,
   errorSpec,
   MechanismRegistry,
   type CredentialMechanism,
@@ -25,6 +26,7 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
   readonly name = JWT_MECHANISM;
   readonly ambient = false;
   private readonly bareChallenge: string;
+  private readonly realm: string;
   private readonly challenges = new Map<string, string>();
 
   constructor(
@@ -34,7 +36,8 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
     @Optional() private readonly issuers?: IssuerTokenVerifier,
   ) {
-    this.bareChallenge = `Bearer realm="${gatehouseOptions.realm.replace(/["\\]/g, '')}"`;
+    this.realm = gatehouseOptions.realm;
+    this.bareChallenge = buildChallenge('Bearer', { realm: this.realm });
   }
 
   onModuleInit(): void {
@@ -79,7 +82,7 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     if (challenge === undefined) {
       const spec = errorSpec(error.code) ?? { message: 'The access token is invalid.', oauthError: 'invalid_token' };
       const oauthError = spec.oauthError === 'invalid_token' || spec.oauthError === 'insufficient_scope' ? spec.oauthError : 'invalid_token';
-      challenge = `${this.bareChallenge}, error="${oauthError}", error_description="${spec.message.replace(/["\\]/g, '')}"`;
+      challenge = buildChallenge('Bearer', { realm: this.realm, error: oauthError, error_description: spec.message });
       this.challenges.set(error.code, challenge);
     }
     return challenge;

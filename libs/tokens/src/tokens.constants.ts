@@ -7,11 +7,8 @@ export const JWT_MECHANISM = 'jwt';
 /** The `typ` header of access tokens (RFC 9068 §2.1); no other JWT kind is accepted as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
-/** The revocation-store key of a refresh family or session: tokens carrying this `sid` are refused. */
-export const sessionRevocationKey = (sessionId: string): string => `sid:${sessionId}`;
-
-/** The revocation-store key of "every token of this subject issued at or before T". */
-export const subjectRevocationKey = (subject: string): string => `sub:${subject}`;
+/** The revocation keys, written once in core (`sid:<id>`, `sub:<subject>`). */
+export { sessionRevocationKey, subjectRevocationKey } from '@gatehouse/core';
 
 /** Injection token of the resolved third-party issuer options (`ResolvedIssuersOptions`). */
 export const ISSUERS_OPTIONS = Symbol('gatehouse:issuers-options');
