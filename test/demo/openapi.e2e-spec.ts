@@ -27,7 +27,7 @@ describe.each(ADAPTERS)('the demo OpenAPI document (%s)', (adapter) => {
   beforeAll(async () => {
     demo = await startDemo(adapter, { env: { ...env, GATEHOUSE_RATE_LIMITS: 'off' } });
     document = JSON.parse(JSON.stringify((await apiDocumentFactory(demo.app))())) as Document;
-  });
+  }, 30_000);
   afterAll(async () => {
     await demo.close();
   });
@@ -52,7 +52,7 @@ describe.each(ADAPTERS)('the demo OpenAPI document (%s)', (adapter) => {
     } finally {
       await production.close();
     }
-  });
+  }, 30_000);
 
   it("gives every operation the security the guard enforces", async () => {
     const cookieName = document.components.securitySchemes.session.name as string;
@@ -88,7 +88,7 @@ describe.each(ADAPTERS)('the demo OpenAPI document (%s)', (adapter) => {
       checked.push(label);
     }
     expect(checked).toEqual(expect.arrayContaining(['GET /me', 'GET /orders', 'POST /api-keys', 'POST /auth/logout', 'GET /health']));
-  });
+  }, 30_000);
 
   it('lists scopes beside the requirements', () => {
     const createOrder = document.paths['/orders'].post;
