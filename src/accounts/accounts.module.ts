@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GatehouseAccounts } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
@@ -10,7 +11,7 @@ import { PasswordHasher } from './password-hasher.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Account])],
   controllers: [AccountsController],
-  providers: [AccountsService, PasswordHasher],
-  exports: [AccountsService],
+  providers: [AccountsService, PasswordHasher, { provide: GatehouseAccounts, useExisting: AccountsService }],
+  exports: [AccountsService, GatehouseAccounts],
 })
 export class AccountsModule {}

@@ -12,3 +12,12 @@ export { sessionRevocationKey, subjectRevocationKey } from '@gatehouse/core';
 
 /** Injection token of the resolved third-party issuer options (`ResolvedIssuersOptions`). */
 export const ISSUERS_OPTIONS = Symbol('gatehouse:issuers-options');
+
+/** The revocation-store key of one service access token (RFC 7009 revocation by its client). */
+export const tokenRevocationKey = (jti: string): string => `jti:${jti}`;
+
+/** The private claim naming the principal kind of an access token (`user` or `service`). */
+export const KIND_CLAIM = 'kind';
+
+/** Injection token of the resolved token-endpoint options (`ResolvedTokenEndpointsOptions`). */
+export const TOKEN_ENDPOINTS_OPTIONS = Symbol('gatehouse:token-endpoints-options');
