@@ -85,7 +85,7 @@ describe.each(ADAPTERS)('authorization beyond all-of scopes (%s)', (adapter) => 
       controllers: [CatalogueController, KeysController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     });
-  });
+  }, 30_000);
   afterAll(async () => {
     await app.close();
   });

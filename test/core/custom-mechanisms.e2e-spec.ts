@@ -96,7 +96,7 @@ describe.each(ADAPTERS)('custom mechanisms declared in the options (%s)', (adapt
 
   beforeAll(async () => {
     app = await startApp(adapter, clock);
-  });
+  }, 30_000);
   afterAll(async () => {
     await app.close();
   });
@@ -228,7 +228,7 @@ describe.each(ADAPTERS)('mTLS header from an address that is not a trusted proxy
     } finally {
       await app.close();
     }
-  });
+  }, 30_000);
 });
 
 describe('declared mechanisms at startup', () => {
@@ -242,13 +242,13 @@ describe('declared mechanisms at startup', () => {
     await expect(createTinyApp('express', { imports: [GatehouseModule.forRoot({ mechanisms: [Impostor] })] })).rejects.toThrow(
       'The mechanism name "jwt" is reserved',
     );
-  });
+  }, 30_000);
 
   it('refuses an unknown name in the module options', async () => {
     await expect(createTinyApp('express', { imports: [GatehouseModule.forRoot({ defaultMechanisms: ['jwt', 'hmca'] })] })).rejects.toThrow(
       'Unknown authentication mechanism "hmca" on the module options',
     );
-  });
+  }, 30_000);
 
   it('takes mechanisms beside useFactory in forRootAsync', async () => {
     const app = await createTinyApp(
@@ -269,5 +269,5 @@ describe('declared mechanisms at startup', () => {
     } finally {
       await app.close();
     }
-  });
+  }, 30_000);
 });

@@ -109,7 +109,7 @@ describe.each(ADAPTERS)('third-party issuers: Auth0, Keycloak and Entra ID token
       ],
       controllers: [ApiController],
     });
-  });
+  }, 30_000);
   afterAll(async () => {
     await app.close();
     await host.stop();
@@ -196,7 +196,7 @@ describe.each(ADAPTERS)('third-party issuers: Auth0, Keycloak and Entra ID token
       } finally {
         host.keys.set('/auth0', [auth0.publicJwk]);
       }
-    });
+    }, 30_000);
   });
 
   describe('key rotation and kid misses', () => {
@@ -256,7 +256,7 @@ describe.each(ADAPTERS)('third-party issuers beside our own tokens (%s)', (adapt
       await app.close();
       await host.stop();
     }
-  });
+  }, 30_000);
 
   it('refuses to start when a profile names our own issuer', async () => {
     await expect(
@@ -268,7 +268,7 @@ describe.each(ADAPTERS)('third-party issuers beside our own tokens (%s)', (adapt
         ],
       }),
     ).rejects.toThrow('the issuer of this app\'s own tokens');
-  });
+  }, 30_000);
 });
 
 describe('issuer profile validation', () => {
