@@ -36,7 +36,7 @@ export async function createDemoApp(options: DemoModuleOptions): Promise<INestAp
   }
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Signals are handled by enableGracefulShutdown (main.ts): it drains HTTP before Nest's hooks run.
   if (config.apiDocs) await mountApiDocs(app);
   return app;
 }

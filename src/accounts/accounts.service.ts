@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type Repository } from 'typeorm';
-import { Clock, GatehouseError, SecurityEvents, type GatehouseAccounts, type PasswordChangeOutcome, type VerifiedAccount } from '@gatehouse/core';
+import { Clock, GatehouseError, SecurityEvents, serializeWrite, type GatehouseAccounts, type PasswordChangeOutcome, type VerifiedAccount } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
@@ -45,7 +45,7 @@ export class AccountsService implements GatehouseAccounts {
       passwordChangedAt: now,
     });
     try {
-      await this.accounts.insert(account);
+      await serializeWrite(this.accounts.manager.connection, () => this.accounts.insert(account));
     } catch (error) {
       // Two registrations raced past the existence check: the unique index decides.
       if (error instanceof QueryFailedError) throw new GatehouseError('conflict', { message: 'That email is already registered.' });
@@ -86,7 +86,7 @@ export class AccountsService implements GatehouseAccounts {
     }
     account.passwordHash = await this.hasher.hash(next);
     account.passwordChangedAt = this.clock.now();
-    await this.accounts.save(account);
+    await serializeWrite(this.accounts.manager.connection, () => this.accounts.save(account));
     this.events.emit('account.password_changed', { subject: id });
     return 'changed';
   }
