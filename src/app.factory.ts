@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type DemoModuleOptions } from './app.module.js';
+import { mountApiDocs } from './openapi/api-docs.js';
 
 /**
  * Request validation: unknown fields and wrong types are 400 `validation_failed`; values are
@@ -36,5 +37,6 @@ export async function createDemoApp(options: DemoModuleOptions): Promise<INestAp
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
   // Signals are handled by enableGracefulShutdown (main.ts): it drains HTTP before Nest's hooks run.
+  if (config.apiDocs) await mountApiDocs(app);
   return app;
 }

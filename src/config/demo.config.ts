@@ -24,6 +24,8 @@ export interface DemoConfig {
   redisUrl: string | undefined;
   /** `REDIS_KEY_PREFIX`, default `gatehouse:`. */
   redisKeyPrefix: string;
+  /** `NODE_ENV`: `development` serves the OpenAPI document at `/docs`. */
+  apiDocs: boolean;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: string;
   /** `GATEHOUSE_RATE_LIMITS=off` disables every rate limit (benchmarks only). */
@@ -118,6 +120,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'gatehouse:',
+    apiDocs: env.NODE_ENV === 'development',
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitsEnabled: rateLimits === 'on',
     loginRateLimitAccount: parseRateLimit('LOGIN_RATE_LIMIT_ACCOUNT', env.LOGIN_RATE_LIMIT_ACCOUNT ?? '10/300'),

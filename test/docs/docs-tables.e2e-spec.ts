@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GATEHOUSE_ERRORS } from '@gatehouse/core';
+import { ClientCertificateMechanism } from '../fixtures/mechanisms/client-certificate.mechanism.js';
+import { HmacSignatureMechanism } from '../fixtures/mechanisms/hmac-signature.mechanism.js';
 
 // The reference tables in the docs are checked against the code they describe, so they cannot
 // quietly go stale: every error code with its status, and every variable the demo reads.
@@ -35,4 +37,32 @@ describe('documentation tables', () => {
     const names = new Set([...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((match) => match[1]));
     expect(firstColumn(section(read(file), 'env')).sort()).toEqual([...names].sort());
   });
+
+  it('docs/getting-started.md lists the codes the worked-example mechanisms add', () => {
+    const table = section(read('docs/getting-started.md'), 'custom-error-codes');
+    const examples = [
+      { name: 'hmac', errors: new HmacSignatureMechanism(new Map(), { now: () => 0 }).errors },
+      { name: 'mtls', errors: mtlsErrors() },
+    ];
+    const listed: string[] = [];
+    for (const { name, errors } of examples) {
+      for (const [code, spec] of Object.entries(errors)) {
+        expect(table).toContain(`| \`${code}\` | ${spec.status} | \`${name}\` | ${spec.message} |`);
+        listed.push(code);
+      }
+    }
+    expect(firstColumn(table).sort()).toEqual(listed.sort());
+  });
+
+  it.each([
+    ['hmac-signature', 'test/fixtures/mechanisms/hmac-signature.mechanism.ts'],
+    ['client-certificate', 'test/fixtures/mechanisms/client-certificate.mechanism.ts'],
+  ])('docs/core.md shows the %s example exactly as tested', (marker, file) => {
+    expect(section(read('docs/core.md'), `example:${marker}`)).toContain(`\`\`\`ts\n${read(file).trimEnd()}\n\`\`\``);
+  });
 });
+
+function mtlsErrors(): Record<string, { status: number; message: string }> {
+  const ca = read('test/fixtures/mtls/ca.pem');
+  return new ClientCertificateMechanism({ trustedProxies: [], ca, scopesBySubject: {} }, { now: () => 0 }).errors;
+}

@@ -1,7 +1,5 @@
-import { GatehouseError } from '@gatehouse/core';
+import { GatehouseError, isScopeToken } from '@gatehouse/core';
 
-/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 /** Names are for people: printable, no control characters. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -16,7 +14,7 @@ export function checkKeyName(name: unknown): string {
 
 /** Distinct, well-formed scopes in their given order; throws 400 `validation_failed` otherwise. */
 export function checkScopes(scopes: unknown, max: number): string[] {
-  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) {
+  if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || !isScopeToken(scope))) {
     throw new GatehouseError('validation_failed', { message: 'scopes must be a list of scope tokens.' });
   }
   const distinct = [...new Set(scopes as string[])];

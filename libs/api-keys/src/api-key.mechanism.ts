@@ -2,9 +2,11 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   GATEHOUSE_OPTIONS,
   MechanismRegistry,
+  buildChallenge,
   readHeader,
   type CredentialMechanism,
   type GatehouseRequest,
+  type OpenApiSecurityScheme,
   type Principal,
   type ResolvedGatehouseOptions,
 } from '@gatehouse/core';
@@ -46,7 +48,12 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
    * (RFC 9110 §11.6.1), in the form most API gateways use.
    */
   challenge(): string {
-    return `ApiKey realm="${this.gatehouse.realm}", header="${this.options.header}"`;
+    return buildChallenge('ApiKey', { realm: this.gatehouse.realm, header: this.options.header });
+  }
+
+  /** OpenAPI: an API key in the configured header. */
+  openApi(): OpenApiSecurityScheme {
+    return { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: this.options.header } };
   }
 
   authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Clock, GatehouseError, RevocationStore, SecurityEvents, type Principal } from '@gatehouse/core';
+import { Clock, GatehouseError, RevocationStore, SecurityEvents, sessionRevocationKey, type Principal } from '@gatehouse/core';
 import { API_KEY_REVOCATION_PREFIX, API_KEYS_OPTIONS, SERVICE_TOKEN_REVOCATION_TTL_MS, apiKeyTokenSessionId } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { apiKeyHint, generateApiKey } from './api-key.format.js';
@@ -127,7 +127,7 @@ export class ApiKeysService {
     // The list entry outlives any cached copy of the key on any instance.
     await this.revocations.revoke(API_KEY_REVOCATION_PREFIX + record.id, now, this.options.cacheTtlMs + 60_000);
     // Service tokens minted from the key (client credentials) carry `sid` = the key: end them too.
-    await this.revocations.revoke(`sid:${apiKeyTokenSessionId(record.id)}`, now, SERVICE_TOKEN_REVOCATION_TTL_MS);
+    await this.revocations.revoke(sessionRevocationKey(apiKeyTokenSessionId(record.id)), now, SERVICE_TOKEN_REVOCATION_TTL_MS);
     await this.verifier.invalidate(record.hash);
     this.events.emit('api_key.revoked', { subject: record.ownerId, keyId: record.id });
     return revoked;

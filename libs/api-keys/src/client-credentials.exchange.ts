@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatehouseError, readHeader, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { GatehouseError, isScopeToken, readHeader, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { AccessTokenIssuer, readOAuthParameters, refreshWith, TokenEndpointContext, TokenGrants, toTokenResponse, type TokenResponseBody } from '@gatehouse/tokens';
 import { CLIENT_CREDENTIALS_OPTIONS, apiKeyTokenSessionId } from './api-keys.constants.js';
 import { ApiKeyOAuthClients } from './api-key-oauth-clients.js';
@@ -12,8 +12,6 @@ export interface ClientCredentialsTokenResponse {
   expires_in: number;
   scope: string;
 }
-
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** The parameters `/oauth/token` reads; any other is ignored (RFC 6749 §3.2). */
 const PARAMETERS = ['grant_type', 'scope', 'resource', 'audience', 'client_id', 'client_secret', 'refresh_token'] as const;
@@ -88,7 +86,7 @@ export class ClientCredentialsExchange {
   protected grantedScopes(requested: string | undefined, client: Principal): string[] {
     if (requested === undefined) return [...client.scopes];
     const scopes = requested.split(' ');
-    if (scopes.some((scope) => !SCOPE_TOKEN.test(scope))) throw oauth('invalid_scope');
+    if (scopes.some((scope) => !isScopeToken(scope))) throw oauth('invalid_scope');
     const missing = scopes.filter((scope) => !client.scopes.includes(scope));
     if (missing.length > 0) throw oauth('invalid_scope');
     return [...new Set(scopes)];

@@ -1,10 +1,12 @@
+import type { GatehouseErrorSpec } from './gatehouse-error-codes.js';
 import type { GatehouseError } from './gatehouse.error.js';
 import type { GatehouseRequest } from './gatehouse-request.interface.js';
 import type { Principal } from './principal.interface.js';
 
 /**
- * A built-in credential mechanism the guard calls directly on its hot path. Each one is also
- * registered as a passport strategy of the same name, usable with `AuthGuard(name)`.
+ * A credential mechanism the guard calls directly: the built-in `jwt`, `session` and `api-key`,
+ * and the ones an app declares in `GatehouseModule.forRoot({ mechanisms: [...] })` (extend
+ * `GatehouseMechanism`). A mechanism is read only on the routes that accept it.
  */
 export interface CredentialMechanism {
   /** The mechanism and passport strategy name (`jwt`, `session`, `api-key`). */
@@ -20,4 +22,14 @@ export interface CredentialMechanism {
   authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal>;
   /** The `WWW-Authenticate` challenge to send with a 401 from this mechanism, if it has one. */
   challenge?(error?: GatehouseError): string | undefined;
+  /** How OpenAPI describes this credential (`applyGatehouseSecurity`): a scheme name and its Security Scheme Object. */
+  openApi?(): OpenApiSecurityScheme | undefined;
+  /** Error codes this mechanism raises beyond the built-in ones, registered when the guard learns of it. */
+  readonly errors?: Readonly<Record<string, GatehouseErrorSpec>>;
+}
+
+/** A named OpenAPI 3 Security Scheme Object, e.g. `{ name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }`. */
+export interface OpenApiSecurityScheme {
+  name: string;
+  scheme: Readonly<Record<string, unknown>> & { type: string };
 }

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { errorSpec, type AnyErrorCode } from './error-catalog.js';
 import { GATEHOUSE_ERRORS, type GatehouseErrorCode, type GatehouseErrorSpec } from './gatehouse-error-codes.js';
 import { GatehouseError } from './gatehouse.error.js';
 import { FAULT_RETRY_AFTER_SECONDS, isServiceUnavailableError } from './service-unavailable.js';
@@ -6,7 +7,7 @@ import { FAULT_RETRY_AFTER_SECONDS, isServiceUnavailableError } from './service-
 /** The JSON body of every error response. */
 export interface ErrorBody {
   statusCode: number;
-  code: GatehouseErrorCode;
+  code: AnyErrorCode;
   message: string;
   /** RFC 6749 / 6750 `error`, on errors that have an OAuth meaning. */
   error?: string;
@@ -50,8 +51,8 @@ const PARSER_ERRORS: Record<string, GatehouseErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
 };
 
-function fromCode(code: GatehouseErrorCode, message?: string): ErrorResponse {
-  const spec: GatehouseErrorSpec = GATEHOUSE_ERRORS[code];
+function fromCode(code: AnyErrorCode, message?: string): ErrorResponse {
+  const spec: GatehouseErrorSpec = errorSpec(code) ?? GATEHOUSE_ERRORS.internal_error;
   const body: ErrorBody = { statusCode: spec.status, code, message: message ?? spec.message };
   if (spec.oauthError) {
     body.error = spec.oauthError;

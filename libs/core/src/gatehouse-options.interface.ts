@@ -6,7 +6,7 @@ import type { RevocationStore } from './revocation-store.interface.js';
 export interface GatehouseModuleOptions {
   /** Mechanisms a route accepts when it names none with `@AuthStrategies`. Default `['jwt', 'session']`. */
   defaultMechanisms?: string[];
-  /** Custom passport strategies tried on every non-public route when no built-in credential is present. Default `[]`. */
+  /** Passport strategies added to every non-public route, tried when no accepted header credential is present. Default `[]`. */
   strategies?: string[];
   /** Redis URL for the shared cache invalidation and revocation list (scale-out). Default: none, in-memory. */
   redisUrl?: string;

@@ -15,6 +15,10 @@ export interface GatehouseRequest {
    * then needs an allowed `Origin`, since a handshake is a GET that CSRF checks let through.
    */
   handshake?: boolean;
+  /** The body as received, when the app is created with `rawBody: true` (Express and Fastify alike). */
+  rawBody?: Buffer;
+  /** The connection; `remoteAddress` is the peer that connected, whatever forwarding headers say. */
+  socket?: { remoteAddress?: string };
   /** Set by the guard once a credential has been verified. */
   principal?: Principal;
   /** Mirrors `principal`, for code written against passport's `req.user`. */

@@ -4,3 +4,5 @@ export const GATEHOUSE_OPTIONS = Symbol('gatehouse:options');
 export const GATEHOUSE_REDIS_BUS = Symbol('gatehouse:redis-bus');
 /** Injection token of a boolean: true when `GatehouseModule` registered its guards globally (`globalGuard`). */
 export const GATEHOUSE_GLOBAL_GUARD = Symbol('gatehouse:global-guard');
+/** Injection token of the instances of the mechanisms declared in `forRoot({ mechanisms })`. */
+export const DECLARED_MECHANISMS = Symbol('gatehouse:declared-mechanisms');

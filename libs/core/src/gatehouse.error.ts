@@ -1,4 +1,4 @@
-import { GATEHOUSE_ERRORS, type GatehouseErrorCode } from './gatehouse-error-codes.js';
+import { errorSpec, type AnyErrorCode } from './error-catalog.js';
 
 /** Details an error may carry to the HTTP edge; none of them is ever a secret. */
 export interface GatehouseErrorDetails {
@@ -18,6 +18,8 @@ export interface GatehouseErrorDetails {
  * The one error class the libraries throw. Its `code` is stable; HTTP status and body are derived
  * from it in one place (`GatehouseExceptionFilter`).
  *
+ * Custom codes must be registered first (`registerErrorCodes`, or a mechanism's `errors`).
+ *
  * @example throw new GatehouseError('token_expired', { mechanism: 'jwt' });
  */
 export class GatehouseError extends Error {
@@ -25,12 +27,15 @@ export class GatehouseError extends Error {
   readonly status: number;
 
   constructor(
-    readonly code: GatehouseErrorCode,
+    readonly code: AnyErrorCode,
     readonly details: GatehouseErrorDetails = {},
     options?: { cause?: unknown },
   ) {
-    super(details.message ?? GATEHOUSE_ERRORS[code].message, options);
-    this.status = GATEHOUSE_ERRORS[code].status;
+    const spec = errorSpec(code);
+    // An unregistered code is a programming error, as in jose: fail where it is raised, not at the edge.
+    if (!spec) throw new TypeError(`Unknown gatehouse error code "${code}": register it with registerErrorCodes()`);
+    super(details.message ?? spec.message, options);
+    this.status = spec.status;
   }
 }
 

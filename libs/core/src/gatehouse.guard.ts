@@ -10,6 +10,7 @@ import { GatehouseError } from './gatehouse.error.js';
 import type { ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
 import { httpRequestOf, type GatehouseRequest } from './gatehouse-request.interface.js';
 import { MechanismRegistry } from './mechanism-registry.js';
+import { PrincipalEnricher } from './principal-enricher.interface.js';
 import { isPrincipal } from './principal.guards.js';
 import { setRequestPrincipal } from './principal-slot.js';
 import type { Principal } from './principal.interface.js';
@@ -17,20 +18,31 @@ import { RoutePolicies, type RoutePolicy } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { closeSocket } from './socket-request.seam.js';
 
-/** A route's mechanisms split into the guard's fast path and passport strategies, resolved once. */
+/** A route's mechanisms, resolved once: the ones it reads, the built-ins it refuses, and passport strategies. */
 interface ResolvedMechanisms {
-  builtIn: ReadonlySet<string>;
+  /** Registered mechanisms the route accepts, in registration order: the only ones read for a credential. */
+  allowed: readonly CredentialMechanism[];
+  /** Built-in mechanisms the route does not accept: read only to explain a refusal (`mechanism_not_allowed`). */
+  refused: readonly CredentialMechanism[];
   passportGuard: IAuthGuard | undefined;
   passportNames: readonly string[];
   challenge: string | undefined;
 }
 
+interface Selected {
+  mechanism: CredentialMechanism;
+  credential: string;
+}
+
 /**
  * The global guard. Per route: `@Public()` needs nothing; otherwise the credential that is
- * present selects the mechanism (bearer → `jwt`, API-key header → `api-key`, session cookie →
- * `session`), and a present but invalid credential is a 401 that never falls through to another
- * mechanism. Built-in mechanisms are called directly (no passport machinery per request); named
- * custom strategies run through passport when no built-in credential is present.
+ * present, among the mechanisms the route accepts, selects the mechanism (bearer → `jwt`, API-key
+ * header → `api-key`, session cookie → `session`, a declared mechanism's own credential), and a
+ * present but invalid credential is a 401 that never falls through to another mechanism. A header
+ * credential wins over an ambient cookie; two header credentials conflict. Mechanisms are called
+ * directly (no passport machinery per request); named passport strategies, which cannot tell
+ * whether their credential is present, run when no accepted header credential is, before a cookie.
+ * `@OptionalAuth()` routes pass with no principal when no credential is present.
  *
  * It works in every Nest context: HTTP, GraphQL (over HTTP and graphql-ws), WebSocket gateways
  * (every message re-checks the socket's handshake credential) and microservices (credentials in
@@ -51,6 +63,7 @@ export class GatehouseGuard implements CanActivate {
     protected readonly policies: RoutePolicies,
     protected readonly registry: MechanismRegistry,
     @Inject(GATEHOUSE_OPTIONS) protected readonly options: ResolvedGatehouseOptions,
+    @Optional() @Inject(PrincipalEnricher) protected readonly enricher?: PrincipalEnricher,
   ) {}
 
   /**
@@ -65,11 +78,11 @@ export class GatehouseGuard implements CanActivate {
     const principal = this.authenticate(request, policy, context);
     if (isPromise(principal)) {
       return principal.then((resolved) => {
-        this.attach(request, resolved);
+        if (resolved) this.attach(request, resolved);
         return this.registeredGlobally === false ? this.checkScopes(context) : true;
       });
     }
-    this.attach(request, principal);
+    if (principal) this.attach(request, principal);
     return this.registeredGlobally === false ? this.checkScopes(context) : true;
   }
 
@@ -90,11 +103,11 @@ export class GatehouseGuard implements CanActivate {
       const principal = this.authenticate(request, policy, context);
       if (isPromise(principal)) {
         return principal.then((resolved) => {
-          this.attach(request, resolved);
+          if (resolved) this.attach(request, resolved);
           return this.registeredGlobally === false ? this.checkScopes(context) : true;
         }, refuse);
       }
-      this.attach(request, principal);
+      if (principal) this.attach(request, principal);
       return this.registeredGlobally === false ? this.checkScopes(context) : true;
     } catch (error) {
       return refuse(error);
@@ -136,11 +149,14 @@ export class GatehouseGuard implements CanActivate {
     throw new TypeError(`Passport strategy "${strategy}" must return a gatehouse Principal from validate()`);
   }
 
-  /** Picks the credential present on the request; header credentials win over the ambient cookie. */
-  protected selectCredential(request: GatehouseRequest): { mechanism: CredentialMechanism; credential: string } | undefined {
-    let explicit: { mechanism: CredentialMechanism; credential: string } | undefined;
-    let ambient: { mechanism: CredentialMechanism; credential: string } | undefined;
-    for (const mechanism of this.registry.all()) {
+  /**
+   * Picks the credential present among `mechanisms`: a header credential wins over the ambient
+   * cookie, two header credentials conflict.
+   */
+  protected selectCredential(request: GatehouseRequest, mechanisms: readonly CredentialMechanism[] = this.registry.all()): Selected | undefined {
+    let explicit: Selected | undefined;
+    let ambient: Selected | undefined;
+    for (const mechanism of mechanisms) {
       const credential = mechanism.extract(request);
       if (credential === undefined) continue;
       if (mechanism.ambient) ambient ??= { mechanism, credential };
@@ -150,51 +166,96 @@ export class GatehouseGuard implements CanActivate {
     return explicit ?? ambient;
   }
 
-  protected authenticate(request: GatehouseRequest, policy: RoutePolicy, context: ExecutionContext): Principal | Promise<Principal> {
+  /** The principal of the credential the route accepts, or undefined on an `@OptionalAuth()` route without one. */
+  protected authenticate(request: GatehouseRequest, policy: RoutePolicy, context: ExecutionContext): MaybePrincipal | Promise<MaybePrincipal> {
     const route = this.resolve(policy);
-    const selected = this.selectCredential(request);
-    if (selected) {
-      const { mechanism, credential } = selected;
-      if (!route.builtIn.has(mechanism.name)) {
-        throw new GatehouseError('mechanism_not_allowed', { mechanism: mechanism.name, ...this.challengeHeaders(route.challenge) });
-      }
-      let principal: Principal | Promise<Principal>;
-      try {
-        principal = mechanism.authenticate(credential, request);
-      } catch (error) {
-        throw withChallenge(error, mechanism);
-      }
-      return isPromise(principal) ? principal.catch((error: unknown) => Promise.reject(withChallenge(error, mechanism))) : principal;
-    }
-    if (route.passportGuard) return this.runPassport(route, request, context);
+    const selected = this.selectCredential(request, route.allowed);
+    // A passport strategy may carry an explicit credential we cannot see: it goes before a cookie.
+    if (selected && !(selected.mechanism.ambient && route.passportGuard)) return this.verify(selected, request, context);
+    if (route.passportGuard) return this.runPassport(route, request, context, policy, selected);
+    return this.nothingAccepted(route, request, policy);
+  }
+
+  /** No accepted credential: a refused built-in one is named, an optional route passes, else 401. */
+  private nothingAccepted(route: ResolvedMechanisms, request: GatehouseRequest, policy: RoutePolicy): undefined {
+    const stray = route.refused.find((mechanism) => mechanism.extract(request) !== undefined);
+    if (stray) throw new GatehouseError('mechanism_not_allowed', { mechanism: stray.name, ...this.challengeHeaders(route.challenge) });
+    if (policy.optional) return undefined;
     throw new GatehouseError('credentials_missing', this.challengeHeaders(route.challenge));
   }
 
-  private async runPassport(route: ResolvedMechanisms, request: GatehouseRequest, context: ExecutionContext): Promise<Principal> {
-    await route.passportGuard?.canActivate(context);
-    return this.toPrincipal(request.user, route.passportNames.join(','));
+  private verify({ mechanism, credential }: Selected, request: GatehouseRequest, context: ExecutionContext): Principal | Promise<Principal> {
+    let principal: Principal | Promise<Principal>;
+    try {
+      principal = mechanism.authenticate(credential, request);
+    } catch (error) {
+      throw withChallenge(error, mechanism);
+    }
+    if (isPromise(principal)) {
+      const verified = principal.catch((error: unknown) => Promise.reject(withChallenge(error, mechanism)));
+      return verified.then((resolved) => this.enrich(resolved, context));
+    }
+    return this.enrich(principal, context);
+  }
+
+  /** Passes the verified principal through the app's `PrincipalEnricher`; what it returns is checked and frozen. */
+  protected enrich(principal: Principal, context: ExecutionContext): Principal | Promise<Principal> {
+    if (!this.enricher) return principal;
+    const settle = (enriched: Principal): Principal => {
+      if (!isPrincipal(enriched)) throw new TypeError('PrincipalEnricher.enrich() must return a gatehouse Principal');
+      return Object.isFrozen(enriched) ? enriched : Object.freeze(enriched);
+    };
+    const enriched = this.enricher.enrich(principal, context);
+    return isPromise(enriched) ? enriched.then(settle) : settle(enriched);
+  }
+
+  private async runPassport(
+    route: ResolvedMechanisms,
+    request: GatehouseRequest,
+    context: ExecutionContext,
+    policy: RoutePolicy,
+    ambient: Selected | undefined,
+  ): Promise<MaybePrincipal> {
+    try {
+      await route.passportGuard?.canActivate(context);
+    } catch (error) {
+      if (!(error instanceof PassportFailure)) throw error;
+      // Every strategy failed without an error of its own: the credential may simply be absent.
+      if (ambient) return this.verify(ambient, request, context);
+      const stray = route.refused.find((mechanism) => mechanism.extract(request) !== undefined);
+      if (stray) throw new GatehouseError('mechanism_not_allowed', { mechanism: stray.name, ...this.challengeHeaders(route.challenge) });
+      if (policy.optional) return undefined;
+      const challenge = error.challenge ?? route.challenge;
+      throw new GatehouseError('authentication_failed', { mechanism: route.passportNames.join(','), ...this.challengeHeaders(challenge) });
+    }
+    const principal = this.toPrincipal(request.user, route.passportNames.join(','));
+    return this.enrich(principal, context);
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {
     return challenge ? { headers: { 'WWW-Authenticate': challenge } } : {};
   }
 
-  private resolve(policy: RoutePolicy): ResolvedMechanisms {
+  /** Resolves a route's mechanisms once; an unknown name is a configuration error (also caught at startup). */
+  protected resolve(policy: RoutePolicy): ResolvedMechanisms {
     let resolved = this.resolved.get(policy);
     if (resolved) return resolved;
-    const builtIn = new Set<string>();
+    const accepted = new Set<string>();
     const passportNames: string[] = [];
     for (const name of policy.mechanisms) {
-      if (this.registry.has(name)) builtIn.add(name);
+      if (this.registry.has(name)) accepted.add(name);
       // A built-in name whose library the app did not import is skipped (passport's own "session"
       // strategy is never meant by it); a named unknown strategy is a configuration bug.
       else if (BUILT_IN_MECHANISMS.has(name)) continue;
       else if (isPassportStrategy(name)) passportNames.push(name);
-      else throw new TypeError(`Unknown authentication strategy "${name}": register it with PassportStrategy(Strategy, '${name}')`);
+      else throw new TypeError(unknownMechanismMessage(name));
     }
-    const challenges = [...builtIn].map((name) => this.registry.get(name)?.challenge?.()).filter(Boolean);
+    const all = this.registry.all();
+    const allowed = all.filter((mechanism) => accepted.has(mechanism.name));
+    const challenges = allowed.map((mechanism) => mechanism.challenge?.()).filter(Boolean);
     resolved = {
-      builtIn,
+      allowed,
+      refused: all.filter((mechanism) => !accepted.has(mechanism.name) && BUILT_IN_MECHANISMS.has(mechanism.name)),
       passportNames,
       passportGuard: passportNames.length > 0 ? createPassportGuard(passportNames) : undefined,
       challenge: challenges.length > 0 ? challenges.join(', ') : undefined,
@@ -203,6 +264,8 @@ export class GatehouseGuard implements CanActivate {
     return resolved;
   }
 }
+
+type MaybePrincipal = Principal | undefined;
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -221,13 +284,28 @@ function withChallenge(error: unknown, mechanism: CredentialMechanism): unknown 
 const LIVE_CREDENTIAL_CODES = new Set(['credentials_missing', 'mechanism_not_allowed', 'reauthentication_required']);
 
 /** Names reserved for gatehouse's own mechanisms. */
-const BUILT_IN_MECHANISMS = new Set(['jwt', 'session', 'api-key']);
+export const BUILT_IN_MECHANISMS: ReadonlySet<string> = new Set(['jwt', 'session', 'api-key']);
 
-function isPassportStrategy(name: string): boolean {
+/** True when passport knows a strategy of that name (registered by `PassportStrategy(Strategy, name)`). */
+export function isPassportStrategy(name: string): boolean {
   return Boolean((passport as unknown as { _strategy(name: string): unknown })._strategy(name));
 }
 
-/** `AuthGuard(names)` whose failures become coded 401s instead of Nest's UnauthorizedException. */
+export function unknownMechanismMessage(name: string, where?: string): string {
+  return (
+    `Unknown authentication mechanism "${name}"${where ? ` on ${where}` : ''}: declare it in ` +
+    `GatehouseModule.forRoot({ mechanisms: [...] }) or register a passport strategy with PassportStrategy(Strategy, '${name}')`
+  );
+}
+
+/** Every named passport strategy failed (passport's `fail()`), none raised an error: maybe no credential at all. */
+class PassportFailure extends Error {
+  constructor(readonly challenge: string | undefined) {
+    super('passport strategies failed');
+  }
+}
+
+/** `AuthGuard(names)` whose errors stay coded and whose plain failures are told apart from errors. */
 function createPassportGuard(names: string[]): IAuthGuard {
   class PassportStrategiesGuard extends AuthGuard(names) {
     // Passport reads the request gatehouse reads, in every context.
@@ -235,11 +313,18 @@ function createPassportGuard(names: string[]): IAuthGuard {
       return context.getType() === 'http' ? httpRequestOf(context) : contextRequestOf(context);
     }
 
-    override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
       if (error instanceof GatehouseError) throw error;
-      if (error || !user) throw new GatehouseError('authentication_failed', { mechanism: names.join(',') }, { cause: error });
+      if (error) throw new GatehouseError('authentication_failed', { mechanism: names.join(',') }, { cause: error });
+      if (!user) throw new PassportFailure(challengeOf(info));
       return user;
     }
   }
   return new PassportStrategiesGuard();
+}
+
+/** The challenge(s) the strategies passed to `fail(challenge)`, when they are strings. */
+function challengeOf(info: unknown): string | undefined {
+  const list = (Array.isArray(info) ? info : [info]).filter((item): item is string => typeof item === 'string' && item !== '');
+  return list.length > 0 ? list.join(', ') : undefined;
 }

@@ -1,6 +1,7 @@
 import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_FILTER, Reflector } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule, Reflector } from '@nestjs/core';
+import { AuthorizeGuard } from './authorize.guard.js';
 import { GatehouseCache } from './cache.interface.js';
 import { Clock, SystemClock } from './clock.js';
 import { DurableRevocationStore } from './durable-revocation.store.js';
@@ -10,6 +11,7 @@ import { GatehouseGuard } from './gatehouse.guard.js';
 import { GatehouseSockets } from './gatehouse-sockets.js';
 import { GatehouseConfigurableModule, GATEHOUSE_MODULE_OPTIONS } from './gatehouse.module-definition.js';
 import { resolveGatehouseOptions, type GatehouseModuleOptions, type ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
+import { MechanismDeclarations } from './mechanism-declarations.js';
 import { MechanismRegistry } from './mechanism-registry.js';
 import { MemoryCache } from './memory.cache.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
@@ -74,6 +76,7 @@ const providers: Provider[] = [
     },
   },
   MechanismRegistry,
+  MechanismDeclarations,
   SecurityEvents,
   SignIn,
   {
@@ -85,6 +88,7 @@ const providers: Provider[] = [
   GatehouseGuard,
   ScopesGuard,
   GatehouseSockets,
+  AuthorizeGuard,
   // The global guards (unless `globalGuard: false`) are added by the module definition.
   { provide: APP_FILTER, useClass: GatehouseExceptionFilter },
 ];
@@ -96,12 +100,14 @@ const providers: Provider[] = [
  *
  * @example GatehouseModule.forRoot({ redisUrl: process.env.REDIS_URL })
  * @example GatehouseModule.forRoot({ globalGuard: false }) // then { provide: APP_GUARD, useClass: MyGuard }
+ * @example GatehouseModule.forRoot({ redisUrl: process.env.REDIS_URL, mechanisms: [HmacSignatureMechanism] })
  */
 @Module({
+  imports: [DiscoveryModule],
   providers,
   exports: [
     GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS,
-    GatehouseGuard, ScopesGuard, GatehouseSockets, GATEHOUSE_GLOBAL_GUARD,
+    GatehouseGuard, ScopesGuard, AuthorizeGuard, GatehouseSockets, GATEHOUSE_GLOBAL_GUARD,
   ],
 })
 export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CredentialMechanism } from './credential-mechanism.interface.js';
+import { registerErrorCodes } from './error-catalog.js';
 
-/** The built-in mechanisms known to the guard. Libraries register theirs when their module starts. */
+/**
+ * The mechanisms known to the guard. Libraries register theirs when their module starts; the ones
+ * declared in `GatehouseModule.forRoot({ mechanisms })` are registered by the module.
+ */
 @Injectable()
 export class MechanismRegistry {
   private readonly mechanisms = new Map<string, CredentialMechanism>();
@@ -10,6 +14,7 @@ export class MechanismRegistry {
     if (this.mechanisms.has(mechanism.name)) {
       throw new TypeError(`A credential mechanism named "${mechanism.name}" is already registered`);
     }
+    if (mechanism.errors) registerErrorCodes(mechanism.errors);
     this.mechanisms.set(mechanism.name, mechanism);
   }
 

@@ -1,4 +1,5 @@
 import type { Principal } from './principal.interface.js';
+import { scopesNotHeld } from './scope.js';
 
 const KINDS = new Set(['user', 'service', 'api-key']);
 
@@ -19,5 +20,5 @@ export function isPrincipal(value: unknown): value is Principal {
 
 /** The scopes of `required` that `principal` does not hold. */
 export function missingScopes(principal: Principal, required: readonly string[]): string[] {
-  return required.filter((scope) => !principal.scopes.includes(scope));
+  return scopesNotHeld(principal.scopes, required);
 }

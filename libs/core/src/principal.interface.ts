@@ -29,10 +29,14 @@ export interface PrincipalCredential {
  * ```
  */
 export interface Principal {
-  kind: PrincipalKind;
+  readonly kind: PrincipalKind;
   /** The subject the credential speaks for (a user id, a service id or an API key's owner). */
-  subject: string;
+  readonly subject: string;
   /** The scopes granted to this credential. */
-  scopes: readonly string[];
-  credential: PrincipalCredential;
+  readonly scopes: readonly string[];
+  readonly credential: PrincipalCredential;
+  /** The verified claims of a token credential (the JWT payload), read-only; absent for sessions and API keys. */
+  readonly claims?: Readonly<Record<string, unknown>>;
+  /** Roles, when a mechanism or the app's `PrincipalEnricher` supplies them. */
+  readonly roles?: readonly string[];
 }

@@ -1,7 +1,11 @@
 import type { Reflector } from '@nestjs/core';
 import type { ExecutionContext, Type } from '@nestjs/common';
 import { API_KEY_AUTH_KEY, type ApiKeyAuthOptions } from './api-key-auth.decorator.js';
+import { ANY_SCOPE_KEY } from './any-scope.decorator.js';
 import { AUTH_STRATEGIES_KEY } from './auth-strategies.decorator.js';
+import type { AuthorizationPolicy } from './authorization-policy.interface.js';
+import { AUTHORIZE_KEY } from './authorize.decorator.js';
+import { OPTIONAL_AUTH_KEY } from './optional-auth.decorator.js';
 import { IS_PUBLIC_KEY } from './public.decorator.js';
 import { SCOPES_KEY } from './scopes.decorator.js';
 
@@ -12,6 +16,12 @@ export interface RoutePolicy {
   mechanisms: readonly string[];
   /** Scopes the principal must all hold. */
   scopes: readonly string[];
+  /** Scopes of which the principal must hold at least one (empty: no such rule). */
+  anyScopes: readonly string[];
+  /** `@OptionalAuth()`: with no credential the route runs without a principal. */
+  optional: boolean;
+  /** `@Authorize(...)` policies, class ones first, each of which must allow the request. */
+  policies: readonly Type<AuthorizationPolicy>[];
 }
 
 /** Reads route metadata once per (class, handler) pair; method metadata overrides class metadata. */
@@ -33,6 +43,11 @@ export class RoutePolicies {
     return policy;
   }
 
+  /** The policy of one handler of a controller class, without a request (startup checks, OpenAPI). */
+  forHandler(type: Type, handler: Function): RoutePolicy {
+    return this.get({ getClass: () => type, getHandler: () => handler } as ExecutionContext);
+  }
+
   private read(targets: [Function, Type]): RoutePolicy {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false;
     const scopes = this.reflector.getAllAndOverride<string[]>(SCOPES_KEY, targets) ?? [];
@@ -44,6 +59,12 @@ export class RoutePolicies {
       mechanisms = named ? [...named] : [...this.defaults.mechanisms, ...this.defaults.strategies];
       if (apiKey && !mechanisms.includes('api-key')) mechanisms.push('api-key');
     }
-    return { isPublic, mechanisms, scopes };
+    const anyScopes = this.reflector.getAllAndOverride<string[]>(ANY_SCOPE_KEY, targets) ?? [];
+    const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, targets) ?? false;
+    const policies = [
+      ...(this.reflector.get<Type<AuthorizationPolicy>[] | undefined>(AUTHORIZE_KEY, targets[1]) ?? []),
+      ...(this.reflector.get<Type<AuthorizationPolicy>[] | undefined>(AUTHORIZE_KEY, targets[0]) ?? []),
+    ];
+    return Object.freeze({ isPublic, mechanisms, scopes, anyScopes, optional, policies });
   }
 }

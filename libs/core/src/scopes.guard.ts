@@ -1,16 +1,17 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { buildChallenge } from './challenge.js';
+import { contextRefusal } from './context-refusal.js';
+import { contextPrincipalOf } from './execution-context.seam.js';
 import { GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
 import { GatehouseError } from './gatehouse.error.js';
 import type { ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
-import { contextRefusal } from './context-refusal.js';
-import { contextPrincipalOf } from './execution-context.seam.js';
 import { httpRequestOf } from './gatehouse-request.interface.js';
-import { missingScopes } from './principal.guards.js';
 import type { Principal } from './principal.interface.js';
 import { RoutePolicies } from './route-policy.js';
+import { formatScope, holdsAnyScope, scopesNotHeld } from './scope.js';
 
 /**
- * Enforces `@Scopes(...)`: the principal must hold every listed scope, else 403
+ * Enforces `@Scopes(...)` (every listed scope) and `@AnyScope(...)` (at least one): else 403
  * `insufficient_scope` naming the scopes required (RFC 6750 §3.1). Runs after `GatehouseGuard`,
  * in every context; outside HTTP the refusal is the context's error (GraphQL `FORBIDDEN`, …).
  */
@@ -22,25 +23,33 @@ export class ScopesGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.policies.get(context).scopes;
-    if (required.length === 0) return true;
-    if (context.getType() !== 'http') {
-      try {
-        return this.check(contextPrincipalOf(context), required);
-      } catch (error) {
-        throw contextRefusal(context, error);
-      }
+    const { scopes: required, anyScopes } = this.policies.get(context);
+    if (required.length === 0 && anyScopes.length === 0) return true;
+    if (context.getType() === 'http') return this.check(this.getPrincipal(context), required, anyScopes);
+    try {
+      return this.check(this.getPrincipal(context), required, anyScopes);
+    } catch (error) {
+      throw contextRefusal(context, error);
     }
-    return this.check(httpRequestOf(context).principal, required);
   }
 
-  private check(principal: Principal | undefined, required: readonly string[]): true {
+  /** The principal the guard attached, in whatever context the handler runs. */
+  protected getPrincipal(context: ExecutionContext): Principal | undefined {
+    return context.getType() === 'http' ? httpRequestOf(context).principal : contextPrincipalOf(context);
+  }
+
+  private check(principal: Principal | undefined, required: readonly string[], anyScopes: readonly string[]): true {
     if (!principal) throw new GatehouseError('credentials_missing');
-    if (missingScopes(principal, required).length === 0) return true;
-    const scope = required.join(' ');
+    if (scopesNotHeld(principal.scopes, required).length > 0) this.refuse(principal, required);
+    if (!holdsAnyScope(principal.scopes, anyScopes)) this.refuse(principal, anyScopes);
+    return true;
+  }
+
+  private refuse(principal: Principal, scopes: readonly string[]): never {
+    const scope = formatScope(scopes);
     const headers: Record<string, string> =
       principal.credential.mechanism === 'jwt'
-        ? { 'WWW-Authenticate': `Bearer realm="${this.options.realm}", error="insufficient_scope", scope="${scope}"` }
+        ? { 'WWW-Authenticate': buildChallenge('Bearer', { realm: this.options.realm, error: 'insufficient_scope', scope }) }
         : {};
     throw new GatehouseError('insufficient_scope', { scope, headers, mechanism: principal.credential.mechanism });
   }

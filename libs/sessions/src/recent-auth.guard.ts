@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { Clock, contextPrincipalOf, contextRefusal, GatehouseError, httpRequestOf, type Principal } from '@gatehouse/core';
 // A cycle with the decorator's file, safe: the key is only read at request time.
-import { RECENT_AUTH_KEY } from './require-recent-auth.decorator.js';
+import { RECENT_AUTH_KEY } from './sessions.constants.js';
 
 /**
  * Enforces `@RequireRecentAuth(seconds)`. Runs after the global guard, so the principal is known;

@@ -1,7 +1,8 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { RecentAuthGuard } from './recent-auth.guard.js';
+import { RECENT_AUTH_KEY } from './sessions.constants.js';
 
-export const RECENT_AUTH_KEY = 'gatehouse:recent-auth';
+export { RECENT_AUTH_KEY };
 
 /**
  * Requires the subject to have proved who they are within the last `maxAgeSeconds` (the

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, GatehouseCache, RevocationStore, SecurityEvents } from '@gatehouse/core';
+import { Clock, GatehouseCache, RevocationStore, SecurityEvents, sessionRevocationKey } from '@gatehouse/core';
 import type { SessionRecord } from './session.entity.js';
 import type { SessionEndReason } from './session.interfaces.js';
-import { SESSION_CACHE_PREFIX, SESSION_REVOCATION_PREFIX } from './sessions.constants.js';
+import { SESSION_CACHE_PREFIX } from './sessions.constants.js';
 
 /**
  * Makes deleted sessions unusable everywhere at once: drops their cache entries on every
@@ -26,7 +26,7 @@ export class SessionRevocations {
         const remaining = record.absoluteExpiresAt - now;
         await Promise.all([
           this.cache.invalidate(SESSION_CACHE_PREFIX + record.tokenHash),
-          remaining > 0 ? this.revocations.revoke(SESSION_REVOCATION_PREFIX + record.id, now, remaining + 60_000) : undefined,
+          remaining > 0 ? this.revocations.revoke(sessionRevocationKey(record.id), now, remaining + 60_000) : undefined,
         ]);
         this.events.emit('session.ended', { subject: record.subject, sessionId: record.id, reason });
       }),
@@ -35,6 +35,6 @@ export class SessionRevocations {
 
   /** True when the session was revoked on any instance. */
   isRevoked(id: string): boolean {
-    return this.revocations.revokedAt(SESSION_REVOCATION_PREFIX + id) !== undefined;
+    return this.revocations.revokedAt(sessionRevocationKey(id)) !== undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { GatehouseError, MechanismRegistry, SecurityEvents, type CredentialMechanism, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { GatehouseError, MechanismRegistry, SecurityEvents, type CredentialMechanism, type GatehouseRequest, type OpenApiSecurityScheme, type Principal } from '@gatehouse/core';
 import { CsrfProtection } from './csrf-protection.js';
 import type { ActiveSession } from './session.interfaces.js';
 import { SessionCookie } from './session-cookie.js';
@@ -36,6 +36,11 @@ export class SessionMechanism implements CredentialMechanism, OnModuleInit {
     const found = this.cookie.read(request);
     if (found.state === 'absent') return undefined;
     return found.state === 'present' ? found.secret : AMBIGUOUS;
+  }
+
+  /** OpenAPI: the session cookie (an API key in a cookie, in OpenAPI's terms). */
+  openApi(): OpenApiSecurityScheme {
+    return { name: 'session', scheme: { type: 'apiKey', in: 'cookie', name: this.cookie.name } };
   }
 
   /** Synchronous when the verifier answers from its cache, so the guard creates no promise. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { Clock, RevocationStore } from '@gatehouse/core';
+import { Clock, RevocationStore, isScopeToken } from '@gatehouse/core';
 import { KeyRing } from './key-ring.js';
 import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { ACCESS_TOKEN_TYPE, KIND_CLAIM, subjectRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
@@ -36,9 +36,6 @@ export interface IssuedAccessToken {
   scope: string;
 }
 
-/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-
 /**
  * Signs access tokens (RFC 9068 `at+jwt`) with the key ring's active key: claims `iss sub aud exp
  * iat jti scope client_id kind`, plus `sid` and `auth_time` when given; header `alg`, `kid`, `typ`.
@@ -62,7 +59,7 @@ export class AccessTokenIssuer {
     }
     if (typeof input.subject !== 'string' || input.subject === '' || input.subject.length > 255) throw new TypeError('subject must be 1–255 characters');
     const scopes = [...new Set(input.scopes)];
-    if (scopes.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) throw new TypeError('scopes must be RFC 6749 scope tokens');
+    if (scopes.some((scope) => typeof scope !== 'string' || !isScopeToken(scope))) throw new TypeError('scopes must be RFC 6749 scope tokens');
     const kind = input.kind ?? 'user';
     if (kind !== 'user' && kind !== 'service') throw new TypeError('kind must be "user" or "service"');
     if (kind === 'service' && !input.clientId) throw new TypeError('a service token needs a clientId');

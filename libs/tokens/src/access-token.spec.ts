@@ -142,8 +142,10 @@ describe('AccessTokenVerifier', () => {
       subject: 'user-1',
       scopes: ['a'],
       credential: { mechanism: 'jwt', id: user.jti, sessionId: 'fam-1', expiresAt: T0 + 10 * MINUTE },
+      claims: expect.objectContaining({ sub: 'user-1', jti: user.jti, scope: 'a', sid: 'fam-1', exp: (T0 + 10 * MINUTE) / 1000 }),
     });
     expect(Object.isFrozen(principal)).toBe(true);
+    expect(Object.isFrozen((principal as { claims: object }).claims)).toBe(true);
     const service = await issuer.issue({ subject: 'key-1', clientId: 'key-1', kind: 'service', scopes: ['a'] });
     await expect(verifyNow(verifier, service.accessToken)).resolves.toMatchObject({ kind: 'service', subject: 'key-1' });
   });

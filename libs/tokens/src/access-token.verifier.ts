@@ -159,6 +159,7 @@ export class AccessTokenVerifier {
       subject: sub,
       scopes: this.scopeList(scope),
       credential: Object.freeze(credential),
+      claims: Object.freeze({ ...payload }),
     });
     return {
       principal,

@@ -195,6 +195,7 @@ describe('every token of test/fixtures/jwt-vectors.json against AccessTokenVerif
       subject: 'user-1',
       scopes: ['read'],
       credential: { mechanism: 'jwt', id: 'jti-0001', expiresAt: 1_750_000_900_000 },
+      claims: expect.objectContaining({ sub: 'user-1', jti: 'jti-0001', scope: 'read', exp: 1_750_000_900 }),
     });
   });
 

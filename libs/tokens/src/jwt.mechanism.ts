@@ -1,15 +1,18 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import {
-  GATEHOUSE_ERRORS,
   GATEHOUSE_OPTIONS,
+  buildChallenge,
+  errorSpec,
   MechanismRegistry,
   type CredentialMechanism,
   type GatehouseError,
   type GatehouseRequest,
+  type OpenApiSecurityScheme,
   type Principal,
   type ResolvedGatehouseOptions,
 } from '@gatehouse/core';
 import { AccessTokenVerifier } from './access-token.verifier.js';
+import { IssuerTokenVerifier } from './issuer-token.verifier.js';
 import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { JWT_MECHANISM, TOKENS_OPTIONS } from './tokens.constants.js';
 
@@ -23,6 +26,7 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
   readonly name = JWT_MECHANISM;
   readonly ambient = false;
   private readonly bareChallenge: string;
+  private readonly realm: string;
   private readonly challenges = new Map<string, string>();
 
   constructor(
@@ -30,11 +34,16 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     private readonly registry: MechanismRegistry,
     @Inject(GATEHOUSE_OPTIONS) gatehouseOptions: ResolvedGatehouseOptions,
     @Inject(TOKENS_OPTIONS) private readonly options: ResolvedTokensOptions,
+    @Optional() private readonly issuers?: IssuerTokenVerifier,
   ) {
-    this.bareChallenge = `Bearer realm="${gatehouseOptions.realm.replace(/["\\]/g, '')}"`;
+    this.realm = gatehouseOptions.realm;
+    this.bareChallenge = buildChallenge('Bearer', { realm: this.realm });
   }
 
   onModuleInit(): void {
+    if (this.issuers?.handles(this.options.issuer)) {
+      throw new TypeError(`IssuersModule lists "${this.options.issuer}", the issuer of this app's own tokens: remove it there`);
+    }
     if (this.options.registerMechanism) this.registry.register(this);
   }
 
@@ -55,8 +64,15 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     return header.charCodeAt(7) === 0x20 ? header.slice(7).trimStart() : header.slice(7);
   }
 
+  /** Tokens of a third-party issuer configured in `IssuersModule` go to its verifier; all others are ours to verify. */
   authenticate(credential: string): Principal | Promise<Principal> {
+    if (this.issuers && this.issuers.issuerOf(credential) !== undefined) return this.issuers.verify(credential);
     return this.verifier.verify(credential);
+  }
+
+  /** OpenAPI: an HTTP bearer scheme carrying a JWT. */
+  openApi(): OpenApiSecurityScheme {
+    return { name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
   }
 
   /** `Bearer realm="…"` alone when no token was sent; with `error="invalid_token"` and a fixed description when one was refused. */
@@ -64,9 +80,9 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
     if (!error) return this.bareChallenge;
     let challenge = this.challenges.get(error.code);
     if (challenge === undefined) {
-      const spec = GATEHOUSE_ERRORS[error.code] as { message: string; oauthError?: string };
+      const spec = errorSpec(error.code) ?? { message: 'The access token is invalid.', oauthError: 'invalid_token' };
       const oauthError = spec.oauthError === 'invalid_token' || spec.oauthError === 'insufficient_scope' ? spec.oauthError : 'invalid_token';
-      challenge = `${this.bareChallenge}, error="${oauthError}", error_description="${spec.message.replace(/["\\]/g, '')}"`;
+      challenge = buildChallenge('Bearer', { realm: this.realm, error: oauthError, error_description: spec.message });
       this.challenges.set(error.code, challenge);
     }
     return challenge;

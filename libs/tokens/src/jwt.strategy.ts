@@ -63,7 +63,8 @@ export class JoseBearerStrategy extends passport.Strategy {
 
 /**
  * The `jwt` passport strategy, so `AuthGuard('jwt')` works like the guard's built-in mechanism.
- * Override `validate` to enrich or refuse the principal.
+ * A `validate` override acts only where this strategy runs (`AuthGuard('jwt')`); behind the global
+ * guard, enrich or refuse principals with a `PrincipalEnricher`.
  *
  * @example @Public() @UseGuards(AuthGuard('jwt')) @Get('legacy') legacy(@Req() req) { return req.user; }
  */

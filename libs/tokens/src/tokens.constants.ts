@@ -7,11 +7,11 @@ export const JWT_MECHANISM = 'jwt';
 /** The `typ` header of access tokens (RFC 9068 §2.1); no other JWT kind is accepted as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
-/** The revocation-store key of a refresh family or session: tokens carrying this `sid` are refused. */
-export const sessionRevocationKey = (sessionId: string): string => `sid:${sessionId}`;
+/** The revocation keys, written once in core (`sid:<id>`, `sub:<subject>`). */
+export { sessionRevocationKey, subjectRevocationKey } from '@gatehouse/core';
 
-/** The revocation-store key of "every token of this subject issued at or before T". */
-export const subjectRevocationKey = (subject: string): string => `sub:${subject}`;
+/** Injection token of the resolved third-party issuer options (`ResolvedIssuersOptions`). */
+export const ISSUERS_OPTIONS = Symbol('gatehouse:issuers-options');
 
 /** The revocation-store key of one service access token (RFC 7009 revocation by its client). */
 export const tokenRevocationKey = (jti: string): string => `jti:${jti}`;

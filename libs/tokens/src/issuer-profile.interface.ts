@@ -1,0 +1,143 @@
+import { TokensConfigurationError } from './resolve-tokens-options.js';
+
+/** Signature algorithms an identity provider's access tokens may use. Never `none`, never HMAC. */
+export type IssuerAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+/** Where an issuer puts the scopes: `scope` (space-separated), `scp` (string or array), `permissions` or `roles` (arrays). */
+export type ScopeClaim = 'scope' | 'scp' | 'permissions' | 'roles';
+
+/**
+ * One third-party identity provider whose access tokens this resource server accepts (Auth0,
+ * Keycloak, Entra ID, Cognito, Okta, …). Tokens are matched to the profile by their `iss`.
+ *
+ * @example { issuer: 'https://tenant.eu.auth0.com/', jwksUrl: 'https://tenant.eu.auth0.com/.well-known/jwks.json', audience: 'https://api.example.com', scopeClaim: 'permissions' }
+ */
+export interface IssuerProfile {
+  /** The exact `iss` of the provider's tokens. Required. */
+  issuer: string;
+  /** The provider's JWKS URL; `https:` only (see `allowInsecureLoopback`). Required. */
+  jwksUrl: string;
+  /** The audience(s) accepted (exact match against `aud`). Required. */
+  audience: string | string[];
+  /** Algorithms accepted from this issuer. Default `['RS256']`. */
+  algorithms?: IssuerAlgorithm[];
+  /** Header `typ` values accepted (case-insensitive, `application/` prefix ignored); a token without `typ` counts as `JWT`. Default `['at+jwt', 'JWT']`. */
+  types?: ('JWT' | 'at+jwt')[];
+  /** Refuse tokens without a `jti`. Default `false`. */
+  requireJti?: boolean;
+  /** The claim the principal's scopes come from. Default `'scope'`. */
+  scopeClaim?: ScopeClaim;
+  /** A claim path (dots for nesting) the principal's `roles` come from, e.g. `'realm_access.roles'` or `'roles'`. Default: none. */
+  rolesClaim?: string;
+  /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds; 0–300. Default 60. */
+  clockToleranceSeconds?: number;
+  /** Longest lifetime (`exp - iat`) accepted, in seconds; needs `iat`. Default 86 400 (24 hours). */
+  maxLifetimeSeconds?: number;
+}
+
+/** Options of `IssuersModule.forRoot`. */
+export interface IssuersModuleOptions {
+  /** The identity providers to accept, at least one, each with a distinct `issuer`. */
+  issuers: IssuerProfile[];
+  /** Longest wait for a JWKS, in ms. Default 5 000. */
+  jwksTimeoutMs?: number;
+  /** How long a fetched JWKS is trusted before refetching, in ms. Default 600 000 (10 minutes). */
+  jwksCacheMaxAgeMs?: number;
+  /** Minimum time between refetches triggered by an unknown `kid`, in ms. Default 30 000. */
+  jwksCooldownMs?: number;
+  /** Bearer tokens longer than this are refused unparsed. Default 8 192. */
+  maxTokenLength?: number;
+  /** Accept `http:` JWKS URLs on loopback hosts (127.0.0.1, ::1, localhost), for tests only. Default `false`. */
+  allowInsecureLoopback?: boolean;
+}
+
+/** A profile with every default applied and checked. */
+export interface ResolvedIssuerProfile {
+  issuer: string;
+  jwksUrl: URL;
+  audience: string[];
+  algorithms: IssuerAlgorithm[];
+  types: ReadonlySet<string>;
+  requireJti: boolean;
+  scopeClaim: ScopeClaim;
+  rolesClaim: string[] | undefined;
+  clockToleranceSeconds: number;
+  maxLifetimeSeconds: number;
+}
+
+export interface ResolvedIssuersOptions {
+  issuers: ReadonlyMap<string, ResolvedIssuerProfile>;
+  jwksTimeoutMs: number;
+  jwksCacheMaxAgeMs: number;
+  jwksCooldownMs: number;
+  maxTokenLength: number;
+}
+
+const ALGORITHMS: readonly IssuerAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+const SCOPE_CLAIMS: readonly ScopeClaim[] = ['scope', 'scp', 'permissions', 'roles'];
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+function fail(message: string): never {
+  throw new TokensConfigurationError(`IssuersModule: ${message}`);
+}
+
+function bounded(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const resolved = value ?? fallback;
+  if (!Number.isInteger(resolved) || resolved < min || resolved > max) fail(`${name} must be an integer between ${min} and ${max}`);
+  return resolved;
+}
+
+function resolveProfile(profile: IssuerProfile, allowInsecureLoopback: boolean): ResolvedIssuerProfile {
+  const at = `issuer "${String(profile.issuer)}"`;
+  if (typeof profile.issuer !== 'string' || profile.issuer === '') fail('every issuer needs a non-empty issuer');
+  let jwksUrl: URL;
+  try {
+    jwksUrl = new URL(profile.jwksUrl);
+  } catch {
+    fail(`${at}: jwksUrl is not a valid URL`);
+  }
+  const insecureAllowed = allowInsecureLoopback && jwksUrl.protocol === 'http:' && LOOPBACK.has(jwksUrl.hostname);
+  if (jwksUrl.protocol !== 'https:' && !insecureAllowed) fail(`${at}: jwksUrl must be an https: URL`);
+  const audience = typeof profile.audience === 'string' ? [profile.audience] : profile.audience;
+  if (!Array.isArray(audience) || audience.length === 0 || audience.some((value) => typeof value !== 'string' || value === '')) {
+    fail(`${at}: audience must be a non-empty string or list of strings`);
+  }
+  const algorithms = profile.algorithms ?? ['RS256'];
+  if (algorithms.length === 0 || algorithms.some((alg) => !ALGORITHMS.includes(alg))) {
+    fail(`${at}: algorithms must be a non-empty subset of ${ALGORITHMS.join(', ')} (never none, never HMAC)`);
+  }
+  const types = profile.types ?? ['at+jwt', 'JWT'];
+  if (types.length === 0 || types.some((type) => type !== 'JWT' && type !== 'at+jwt')) fail(`${at}: types must be a non-empty subset of JWT, at+jwt`);
+  const scopeClaim = profile.scopeClaim ?? 'scope';
+  if (!SCOPE_CLAIMS.includes(scopeClaim)) fail(`${at}: scopeClaim must be one of ${SCOPE_CLAIMS.join(', ')}`);
+  return {
+    issuer: profile.issuer,
+    jwksUrl,
+    audience: [...audience],
+    algorithms: [...algorithms],
+    types: new Set(types.map((type) => type.toLowerCase())),
+    requireJti: profile.requireJti ?? false,
+    scopeClaim,
+    rolesClaim: profile.rolesClaim ? profile.rolesClaim.split('.') : undefined,
+    clockToleranceSeconds: bounded(`${at}: clockToleranceSeconds`, profile.clockToleranceSeconds, 60, 0, 300),
+    maxLifetimeSeconds: bounded(`${at}: maxLifetimeSeconds`, profile.maxLifetimeSeconds, 86_400, 60, 31 * 86_400),
+  };
+}
+
+/** Applies the defaults and refuses a profile that could accept a forged or unintended token. */
+export function resolveIssuersOptions(options: IssuersModuleOptions): ResolvedIssuersOptions {
+  if (!Array.isArray(options.issuers) || options.issuers.length === 0) fail('issuers must list at least one identity provider');
+  const issuers = new Map<string, ResolvedIssuerProfile>();
+  for (const profile of options.issuers) {
+    const resolved = resolveProfile(profile, options.allowInsecureLoopback ?? false);
+    if (issuers.has(resolved.issuer)) fail(`issuer "${resolved.issuer}" is listed twice`);
+    issuers.set(resolved.issuer, resolved);
+  }
+  return {
+    issuers,
+    jwksTimeoutMs: bounded('jwksTimeoutMs', options.jwksTimeoutMs, 5_000, 100, 60_000),
+    jwksCacheMaxAgeMs: bounded('jwksCacheMaxAgeMs', options.jwksCacheMaxAgeMs, 600_000, 1_000, 86_400_000),
+    jwksCooldownMs: bounded('jwksCooldownMs', options.jwksCooldownMs, 30_000, 0, 3_600_000),
+    maxTokenLength: bounded('maxTokenLength', options.maxTokenLength, 8_192, 256, 65_536),
+  };
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { Clock, GatehouseError, isScopeToken, parseScope, type Principal, type PrincipalCredential } from '@gatehouse/core';
+import type { ResolvedIssuerProfile, ResolvedIssuersOptions } from './issuer-profile.interface.js';
+import { ISSUERS_OPTIONS, JWT_MECHANISM } from './tokens.constants.js';
+
+/** A profile with its own remote key set: keys of one issuer never verify another's tokens. */
+interface Issuer {
+  profile: ResolvedIssuerProfile;
+  keys: JWTVerifyGetKey;
+}
+
+/** The JWKS could not be fetched or read: a fault of the key source, answered 503, not a bad token. */
+class KeySourceUnavailable extends Error {
+  override readonly name = 'KeySourceUnavailable';
+}
+
+const details = (): { mechanism: string } => ({ mechanism: JWT_MECHANISM });
+
+/**
+ * Verifies access tokens of the configured third-party identity providers with jose
+ * (`createRemoteJWKSet` + `jwtVerify`): the token's `iss` picks the profile, and that profile alone
+ * decides the key set, algorithms, audience, `typ`, clock tolerance, lifetime bound and where the
+ * scopes are. A `kid` the cached JWKS lacks triggers one refetch, at most once per cooldown; an
+ * unreachable JWKS is a 503 `service_unavailable`, never a 401.
+ */
+@Injectable()
+export class IssuerTokenVerifier {
+  private readonly logger = new Logger('Gatehouse');
+  private readonly issuers = new Map<string, Issuer>();
+
+  constructor(
+    @Inject(ISSUERS_OPTIONS) private readonly options: ResolvedIssuersOptions,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
+    for (const profile of options.issuers.values()) {
+      this.issuers.set(profile.issuer, { profile, keys: remoteKeySet(profile, options) });
+    }
+  }
+
+  /** True when `issuer` is one of the configured providers. */
+  handles(issuer: string): boolean {
+    return this.issuers.has(issuer);
+  }
+
+  /** The `iss` of a token when it names a configured provider (read unverified, only to pick the profile). */
+  issuerOf(token: string): string | undefined {
+    if (token.length > this.options.maxTokenLength) return undefined;
+    try {
+      const { iss } = decodeJwt(token);
+      return typeof iss === 'string' && this.issuers.has(iss) ? iss : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The principal of a valid token of a configured provider; a coded 401, or 503 when its JWKS is unreachable. */
+  async verify(token: string): Promise<Principal> {
+    const iss = this.issuerOf(token);
+    const issuer = iss === undefined ? undefined : this.issuers.get(iss);
+    if (!issuer) throw new GatehouseError('invalid_token', details());
+    try {
+      const { profile } = issuer;
+      this.checkType(profile, token);
+      const { payload } = await jwtVerify(token, issuer.keys, {
+        issuer: profile.issuer,
+        audience: profile.audience,
+        algorithms: profile.algorithms,
+        clockTolerance: profile.clockToleranceSeconds,
+        currentDate: new Date(this.clock.now()),
+        requiredClaims: ['sub', 'exp', 'iat', ...(profile.requireJti ? ['jti'] : [])],
+      });
+      return this.toPrincipal(profile, payload, token);
+    } catch (error) {
+      throw this.refusal(error, issuer.profile);
+    }
+  }
+
+  /** RFC 8725 §3.11: only the `typ` values the profile names; a missing `typ` counts as `JWT`. */
+  private checkType(profile: ResolvedIssuerProfile, token: string): void {
+    const { typ } = decodeProtectedHeader(token);
+    const type = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : 'jwt';
+    if (!profile.types.has(type)) throw new GatehouseError('invalid_token', details());
+  }
+
+  private toPrincipal(profile: ResolvedIssuerProfile, payload: JWTPayload, token: string): Principal {
+    const { sub, exp, iat, jti } = payload as { sub: unknown; exp: number; iat: number; jti?: unknown };
+    if (typeof sub !== 'string' || sub === '' || (jti !== undefined && typeof jti !== 'string')) throw new GatehouseError('invalid_token', details());
+    if (exp - iat > profile.maxLifetimeSeconds) throw new GatehouseError('invalid_token', details());
+    const scopes = scopesOf(payload[profile.scopeClaim]);
+    const roles = profile.rolesClaim ? scopesOf(claimAt(payload, profile.rolesClaim)) : undefined;
+    if (!scopes || (profile.rolesClaim && !roles)) throw new GatehouseError('invalid_token', details());
+    const credential: PrincipalCredential = { mechanism: JWT_MECHANISM, id: jti ?? tokenId(token), expiresAt: exp * 1000 };
+    return Object.freeze({
+      kind: isServiceToken(payload, sub) ? 'service' : 'user',
+      subject: sub,
+      scopes: Object.freeze(scopes),
+      credential: Object.freeze(credential),
+      claims: Object.freeze({ ...payload }),
+      ...(roles ? { roles: Object.freeze(roles) } : {}),
+    });
+  }
+
+  private refusal(error: unknown, profile: ResolvedIssuerProfile): GatehouseError {
+    if (error instanceof GatehouseError) return error;
+    if (error instanceof errors.JWTExpired) return new GatehouseError('token_expired', details(), { cause: error });
+    if (error instanceof KeySourceUnavailable) {
+      this.logger.warn(`Cannot use the JWKS of ${profile.jwksUrl.origin}: ${error.message}`);
+      return new GatehouseError('service_unavailable', { ...details(), retryAfter: 5 }, { cause: error });
+    }
+    return new GatehouseError('invalid_token', details(), { cause: error });
+  }
+}
+
+/** Scopes from a space-separated string or an array of strings; undefined for any other shape. Absent: none. */
+function scopesOf(value: unknown): string[] | undefined {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? parseScope(value) : value;
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string')) return undefined;
+  return (list as string[]).filter(isScopeToken);
+}
+
+function claimAt(payload: JWTPayload, path: readonly string[]): unknown {
+  let current: unknown = payload;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Client-credentials tokens as Auth0 (`gty`), Entra ID (`idtyp`) and RFC 9068 (`sub` = `client_id`) mark them. */
+function isServiceToken(payload: JWTPayload, sub: string): boolean {
+  return payload.gty === 'client-credentials' || payload.idtyp === 'app' || sub === payload.client_id;
+}
+
+/** A stable, non-reversible id for a token without `jti`. */
+function tokenId(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 22);
+}
+
+function remoteKeySet(profile: ResolvedIssuerProfile, options: ResolvedIssuersOptions): JWTVerifyGetKey {
+  const keySet = createRemoteJWKSet(profile.jwksUrl, {
+    timeoutDuration: options.jwksTimeoutMs,
+    cooldownDuration: options.jwksCooldownMs,
+    cacheMaxAge: options.jwksCacheMaxAgeMs,
+  });
+  return async (header, token) => {
+    try {
+      return await keySet(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) {
+        throw error;
+      }
+      throw new KeySourceUnavailable((error as Error)?.message ?? 'unknown error', { cause: error });
+    }
+  };
+}
