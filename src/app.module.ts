@@ -13,7 +13,7 @@ import { HealthController } from './health/health.controller.js';
 import { InfoController } from './info/info.controller.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { OrdersModule } from './orders/orders.module.js';
-import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { demoRateLimits } from './rate-limits/demo-rate-limits.js';
 import { SessionsDemoModule } from './sessions/sessions-demo.module.js';
 import { TokensDemoModule } from './tokens/tokens-demo.module.js';
 
@@ -38,8 +38,13 @@ export class AppModule {
         EventEmitterModule.forRoot({ wildcard: true, delimiter: '.' }),
         ScheduleModule.forRoot(),
         TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.dataDir), autoLoadEntities: true }),
-        GatehouseModule.forRoot({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, ...(clock ? { clock } : {}) }),
-        RateLimitsModule.forRoot(config),
+        GatehouseModule.forRoot({
+          redisUrl: config.redisUrl,
+          redisKeyPrefix: config.redisKeyPrefix,
+          rateLimits: demoRateLimits(config),
+          ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+          ...(clock ? { clock } : {}),
+        }),
         AccountsModule,
         OrdersModule,
         ApiKeysDemoModule,

@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GatehouseAccounts } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
+import { DemoAccounts } from './demo-accounts.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /** Accounts are global so every feature module can verify credentials. */
@@ -10,7 +12,7 @@ import { PasswordHasher } from './password-hasher.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Account])],
   controllers: [AccountsController],
-  providers: [AccountsService, PasswordHasher],
-  exports: [AccountsService],
+  providers: [AccountsService, PasswordHasher, DemoAccounts, { provide: GatehouseAccounts, useExisting: DemoAccounts }],
+  exports: [AccountsService, GatehouseAccounts],
 })
 export class AccountsModule {}

@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { AuthStrategies, Clock, CurrentPrincipal, GatehouseError, Public, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { AuthStrategies, ClientAddresses, Clock, CurrentPrincipal, GatehouseError, Public, SignIn, readHeader, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { OriginCheckGuard, RequireRecentAuth, SessionCookie, SessionService, sessionMetaFrom } from '@gatehouse/sessions';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { LoginDto } from '../accounts/register.dto.js';
-import { LoginRateLimit } from '../rate-limits/login-rate-limit.decorator.js';
 import { ChangePasswordDto } from './change-password.dto.js';
 import { SignedInDevices, type DeviceView } from './signed-in-devices.js';
 
@@ -19,6 +18,8 @@ export class SessionsController {
     private readonly cookie: SessionCookie,
     private readonly devices: SignedInDevices,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly signIn: SignIn,
+    private readonly addresses: ClientAddresses,
   ) {}
 
   /**
@@ -27,13 +28,15 @@ export class SessionsController {
    */
   @Public()
   @UseGuards(OriginCheckGuard)
-  @LoginRateLimit()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async login(@Body() body: LoginDto, @Req() request: GatehouseRequest, @Res({ passthrough: true }) response: unknown): Promise<{ csrfToken: string }> {
-    const account = await this.accounts.verifyCredentials(body.email, body.password);
-    const issued = await this.sessions.login(account.id, account.scopes, sessionMetaFrom(request), this.cookie.readAll(request));
+    const account = await this.signIn.verify(
+      { email: body.email, password: body.password },
+      { ip: this.addresses.of(request), userAgent: readHeader(request, 'user-agent') },
+    );
+    const issued = await this.sessions.login(account.subject, [...account.scopes], sessionMetaFrom(request), this.cookie.readAll(request));
     this.cookie.write(response, issued);
     return { csrfToken: issued.csrfToken };
   }

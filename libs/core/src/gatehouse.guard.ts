@@ -1,6 +1,7 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import passport from 'passport';
+import { AuthFailureBudget } from './auth-failure.budget.js';
 import type { CredentialMechanism } from './credential-mechanism.interface.js';
 import { GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
 import { GatehouseError } from './gatehouse.error.js';
@@ -37,6 +38,7 @@ export class GatehouseGuard implements CanActivate {
     protected readonly policies: RoutePolicies,
     protected readonly registry: MechanismRegistry,
     @Inject(GATEHOUSE_OPTIONS) protected readonly options: ResolvedGatehouseOptions,
+    @Optional() protected readonly failures?: AuthFailureBudget,
   ) {}
 
   /**
@@ -103,12 +105,17 @@ export class GatehouseGuard implements CanActivate {
       try {
         principal = mechanism.authenticate(credential, request);
       } catch (error) {
-        throw withChallenge(error, mechanism);
+        return this.refused(request, withChallenge(error, mechanism));
       }
-      return isPromise(principal) ? principal.catch((error: unknown) => Promise.reject(withChallenge(error, mechanism))) : principal;
+      return isPromise(principal) ? principal.catch((error: unknown) => this.refused(request, withChallenge(error, mechanism))) : principal;
     }
     if (route.passportGuard) return this.runPassport(route, request, context);
     throw new GatehouseError('credentials_missing', this.challengeHeaders(route.challenge));
+  }
+
+  /** A present credential was refused: counted against the client's failure budget (429 past it), then rethrown. */
+  protected async refused(request: GatehouseRequest, error: unknown): Promise<never> {
+    throw this.failures ? await this.failures.refused(request, error) : error;
   }
 
   private async runPassport(route: ResolvedMechanisms, request: GatehouseRequest, context: ExecutionContext): Promise<Principal> {

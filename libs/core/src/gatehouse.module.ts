@@ -14,6 +14,8 @@ import { RedisBus } from './redis.bus.js';
 import { RedisCache } from './redis.cache.js';
 import { RedisRevocationStore } from './redis-revocation.store.js';
 import { RevocationStore } from './revocation-store.interface.js';
+import { GatehouseThrottlerGuard } from './gatehouse-throttler.guard.js';
+import { rateLimitExports, rateLimitProviders } from './rate-limits.providers.js';
 import { RoutePolicies } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { SecurityEvents } from './security-events.js';
@@ -66,10 +68,12 @@ const providers: Provider[] = [
     useFactory: (reflector: Reflector, options: ResolvedGatehouseOptions) =>
       new RoutePolicies(reflector, { mechanisms: options.defaultMechanisms, strategies: options.strategies }),
   },
+  ...rateLimitProviders,
   GatehouseGuard,
   ScopesGuard,
-  // Global guards run in this order: authenticate first, then check scopes.
+  // Global guards run in this order: authenticate first, then rate-limit, then check scopes.
   { provide: APP_GUARD, useExisting: GatehouseGuard },
+  { provide: APP_GUARD, useExisting: GatehouseThrottlerGuard },
   { provide: APP_GUARD, useExisting: ScopesGuard },
   { provide: APP_FILTER, useClass: GatehouseExceptionFilter },
 ];
@@ -83,7 +87,7 @@ const providers: Provider[] = [
  */
 @Module({
   providers,
-  exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS],
+  exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS, ...rateLimitExports],
 })
 export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleDestroy {
   constructor(@Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null) {
