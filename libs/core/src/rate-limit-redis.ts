@@ -6,12 +6,15 @@ import type { SecurityEvents } from './security-events.js';
  * The Redis connection the counters use, and what happens when it fails. Commands never queue
  * while Redis is away and time out after `timeoutMs`, so a request waits at most that long; the
  * caller then counts in memory. The first failure logs a warning and emits `rate_limit.degraded`,
- * the first success afterwards `rate_limit.recovered`. `degraded` is readable as a metric.
+ * the first success afterwards `rate_limit.recovered`. `degraded` and `fallbackCount` are
+ * readable as metrics. A stalled Redis costs one request per second the timeout, not every request.
  */
 export class RateLimitRedis {
   readonly client: Redis;
   private failing = false;
   private fallbacks = 0;
+  /** While degraded, Redis is tried again at most once per second; the other calls count in memory without waiting. */
+  private nextProbeAt = 0;
   private readonly logger = new Logger('GatehouseRateLimits');
 
   constructor(
@@ -53,8 +56,8 @@ export class RateLimitRedis {
 
   /** Runs `operation` on Redis, or `fallback` when Redis is not ready, errs or is too slow. */
   async run<T>(operation: (redis: Redis) => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
-    if (this.client.status !== 'ready') {
-      this.degrade(new Error(`Redis connection is ${this.client.status}`));
+    if (this.client.status !== 'ready' || (this.failing && Date.now() < this.nextProbeAt)) {
+      if (!this.failing) this.degrade(new Error(`Redis connection is ${this.client.status}`));
       this.fallbacks++;
       return fallback();
     }
@@ -74,6 +77,7 @@ export class RateLimitRedis {
   }
 
   private degrade(error: unknown): void {
+    this.nextProbeAt = Date.now() + 1_000;
     if (this.failing) return;
     this.failing = true;
     const reason = error instanceof Error ? error.name === 'Error' ? error.message : error.name : 'unknown';
