@@ -25,10 +25,10 @@ describe.each(ADAPTERS)('per-address failure budget (%s)', (adapter) => {
         LOGIN_RATE_LIMIT_ACCOUNT_IP: '10000/60',
       },
     });
-  });
+  }, 30_000);
   afterAll(async () => {
-    await demo.close();
-  });
+    await demo?.close();
+  }, 30_000);
 
   const get = (ip: string, headers: Record<string, string>) => request(demo.http).get('/orders').set('X-Forwarded-For', ip).set(headers);
 
@@ -86,5 +86,5 @@ describe.each(ADAPTERS)('per-address failure budget (%s)', (adapter) => {
     } finally {
       await other.close();
     }
-  });
+  }, 30_000);
 });

@@ -53,6 +53,15 @@ export class OwnRedis {
     }
   }
 
+  /** Stalls the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Kills the server (SIGKILL, like a crash) and waits until the port refuses connections. */
   async down(): Promise<void> {
     const child = this.process;

@@ -24,10 +24,10 @@ describe.each(ADAPTERS)('rate limits per principal (%s)', (adapter) => {
         LOGIN_RATE_LIMIT_ACCOUNT_IP: '1000/60',
       },
     });
-  });
+  }, 30_000);
   afterAll(async () => {
-    await demo.close();
-  });
+    await demo?.close();
+  }, 30_000);
 
   it('counts service tokens exchanged from a key against that key: swapping the key for a token buys nothing', async () => {
     const owner = await signUp(demo, 'svc');

@@ -68,6 +68,23 @@ describe.each(ADAPTERS)('rate limits across instances and through a Redis outage
     await expectGlobal();
   }, 20_000);
 
+  it('answers within the counters\' timeout while Redis stalls, without a 500', async () => {
+    redis.pause();
+    try {
+      const started = Date.now();
+      const seen = await alternate([a, b], 6, (demo) => request(demo.http).get('/').set('X-Forwarded-For', nextAddress()));
+      expect(seen).toEqual([200, 200, 200, 200, 200, 200]);
+      // One timed-out probe per instance (250 ms), then memory until the next probe a second later.
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      redis.resume();
+    }
+    await eventually(async () => {
+      await Promise.all([a, b].map((demo) => request(demo.http).get('/').set('X-Forwarded-For', '192.0.2.251')));
+      return [a, b].every((demo) => !demo.app.get<RateLimitRedis>(GATEHOUSE_RATE_LIMIT_REDIS).degraded);
+    }, 10_000);
+  }, 20_000);
+
   it('degrades to per-instance limits when Redis dies: no 500, a warning and an event; global again once it returns', async () => {
     await redis.down();
     // In memory each instance counts on its own, and its limits still hold.

@@ -19,10 +19,10 @@ describe.each(ADAPTERS)('sign-in throttling (%s)', (adapter) => {
         ANONYMOUS_RATE_LIMIT: '10000/60',
       },
     });
-  });
+  }, 30_000);
   afterAll(async () => {
-    await demo.close();
-  });
+    await demo?.close();
+  }, 30_000);
 
   const from = (ip: string, path: '/auth/token' | '/auth/login', email: string, password: string) =>
     request(demo.http).post(path).set('X-Forwarded-For', ip).send({ email, password });

@@ -39,7 +39,7 @@ export const rateLimitProviders: Provider[] = [
     provide: GATEHOUSE_RATE_LIMIT_REDIS,
     inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_RATE_LIMITS, SecurityEvents],
     useFactory: async (options: GatehouseModuleOptions, limits: ResolvedRateLimitOptions, events: SecurityEvents) => {
-      if (!options.redisUrl || (options.rateLimits && options.rateLimits.storage)) return null;
+      if (!options.redisUrl || options.rateLimits === false || options.rateLimits?.storage) return null;
       const redis = new RateLimitRedis(options.redisUrl, options.redisKeyPrefix ?? 'gatehouse:', limits.redisTimeoutMs, events);
       await redis.connect();
       return redis;
