@@ -72,12 +72,18 @@ export default defineConfig(
   },
 
   {
+    // The example apps compile with their own tsconfig and installed packages (npm run test:examples).
+    files: ['examples/**/*.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
-    files: ['**/*.cjs'],
+    files: ['**/*.cjs', 'examples/cjs-express/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

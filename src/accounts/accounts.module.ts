@@ -4,7 +4,6 @@ import { GatehouseAccounts } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
-import { DemoAccounts } from './demo-accounts.js';
 import { PasswordHasher } from './password-hasher.js';
 
 /** Accounts are global so every feature module can verify credentials. */
@@ -12,7 +11,7 @@ import { PasswordHasher } from './password-hasher.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Account])],
   controllers: [AccountsController],
-  providers: [AccountsService, PasswordHasher, DemoAccounts, { provide: GatehouseAccounts, useExisting: DemoAccounts }],
+  providers: [AccountsService, PasswordHasher, { provide: GatehouseAccounts, useExisting: AccountsService }],
   exports: [AccountsService, GatehouseAccounts],
 })
 export class AccountsModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type Repository } from 'typeorm';
-import { Clock, GatehouseError, SecurityEvents } from '@gatehouse/core';
+import { Clock, GatehouseError, SecurityEvents, type GatehouseAccounts, type PasswordChangeOutcome, type VerifiedAccount } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
@@ -21,9 +21,9 @@ function toView(account: Account): AccountView {
   return { id: account.id, email: account.email, scopes: account.scopes.split(' ').filter(Boolean), passwordChangedAt: account.passwordChangedAt };
 }
 
-/** Registration, password checks and password changes for the demo's users. */
+/** Registration, password checks and password changes for the demo's users: the app's `GatehouseAccounts`. */
 @Injectable()
-export class AccountsService {
+export class AccountsService implements GatehouseAccounts {
   constructor(
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     private readonly hasher: PasswordHasher,
@@ -55,15 +55,17 @@ export class AccountsService {
     return { id: account.id };
   }
 
-  /** The account for these credentials; 401 `invalid_credentials` otherwise (same answer for unknown emails). */
-  async verifyCredentials(email: string, password: string): Promise<AccountView> {
+  /** The account for these credentials, or `undefined` (the same answer for unknown emails; the hash is checked either way). */
+  async verifyCredentials({ email, password }: { email: string; password: string }): Promise<VerifiedAccount | undefined> {
     const account = await this.accounts.findOneBy({ email: email.trim().toLowerCase() });
     const ok = await this.hasher.verify(account?.passwordHash, password);
-    if (!account || !ok) {
-      this.events.emit('login.failed', { subject: account?.id });
-      throw new GatehouseError('invalid_credentials');
-    }
-    return toView(account);
+    if (!account || !ok) return undefined;
+    return { subject: account.id, scopes: toView(account).scopes };
+  }
+
+  /** The scopes the account holds now, or `undefined` when it is gone. */
+  async scopesOf(subject: string): Promise<readonly string[] | undefined> {
+    return (await this.findById(subject))?.scopes;
   }
 
   async findById(id: string): Promise<AccountView | undefined> {
@@ -73,19 +75,19 @@ export class AccountsService {
 
   /**
    * Changes the password after checking the current one; the caller revokes sessions and tokens.
-   * A wrong current password is a 403, not a 401: the caller is signed in and must stay so.
+   * A wrong current password is an outcome, not an error: the caller answers 403 and stays signed in.
    */
-  async changePassword(id: string, current: string, next: string): Promise<AccountView> {
+  async changePassword(id: string, current: string, next: string): Promise<PasswordChangeOutcome> {
     const account = await this.accounts.findOneBy({ id });
     if (!account) throw new GatehouseError('invalid_credentials');
     if (!(await this.hasher.verify(account.passwordHash, current))) {
       this.events.emit('password_change.failed', { subject: id });
-      throw new GatehouseError('current_password_incorrect');
+      return 'current_password_incorrect';
     }
     account.passwordHash = await this.hasher.hash(next);
     account.passwordChangedAt = this.clock.now();
     await this.accounts.save(account);
     this.events.emit('account.password_changed', { subject: id });
-    return toView(account);
+    return 'changed';
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { AuthStrategies, ClientAddresses, Clock, CurrentPrincipal, GatehouseError, Public, SignIn, readHeader, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { AuthStrategies, Clock, CurrentPrincipal, GatehouseError, Public, readHeader, SignIn, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { OriginCheckGuard, RequireRecentAuth, SessionCookie, SessionService, sessionMetaFrom } from '@gatehouse/sessions';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { LoginDto } from '../accounts/register.dto.js';
@@ -14,12 +14,11 @@ export const PASSWORD_CHANGE_MAX_AUTH_AGE_SECONDS = 300;
 export class SessionsController {
   constructor(
     private readonly accounts: AccountsService,
+    private readonly signIn: SignIn,
     private readonly sessions: SessionService,
     private readonly cookie: SessionCookie,
     private readonly devices: SignedInDevices,
     @Inject(Clock) private readonly clock: Clock,
-    private readonly signIn: SignIn,
-    private readonly addresses: ClientAddresses,
   ) {}
 
   /**
@@ -32,11 +31,8 @@ export class SessionsController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async login(@Body() body: LoginDto, @Req() request: GatehouseRequest, @Res({ passthrough: true }) response: unknown): Promise<{ csrfToken: string }> {
-    const account = await this.signIn.verify(
-      { email: body.email, password: body.password },
-      { ip: this.addresses.of(request), userAgent: readHeader(request, 'user-agent') },
-    );
-    const issued = await this.sessions.login(account.subject, [...account.scopes], sessionMetaFrom(request), this.cookie.readAll(request));
+    const account = await this.signIn.verify(body, { ip: request.ip, userAgent: readHeader(request, 'user-agent') });
+    const issued = await this.sessions.login(account.subject, account.scopes, sessionMetaFrom(request), this.cookie.readAll(request));
     this.cookie.write(response, issued);
     return { csrfToken: issued.csrfToken };
   }
@@ -97,7 +93,9 @@ export class SessionsController {
     @Body() body: ChangePasswordDto,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<{ csrfToken?: string }> {
-    await this.accounts.changePassword(principal.subject, body.currentPassword, body.newPassword);
+    if ((await this.accounts.changePassword(principal.subject, body.currentPassword, body.newPassword)) === 'current_password_incorrect') {
+      throw new GatehouseError('current_password_incorrect');
+    }
     let keep: string | undefined;
     let csrfToken: string | undefined;
     if (principal.credential.mechanism === 'session') {
