@@ -120,7 +120,8 @@ describe.each(ADAPTERS)('demo rate limits and readiness (%s)', (adapter) => {
     } finally {
       await demo.close();
     }
-  });
+    // A demo start and argon2 verifications: more than jest's default 5 s on a busy machine.
+  }, 30_000);
 
   it('GATEHOUSE_RATE_LIMITS=off disables the limits', async () => {
     const demo = await startDemo(adapter, { env: { GATEHOUSE_RATE_LIMITS: 'off', LOGIN_RATE_LIMIT_ACCOUNT: '1/60' } });
@@ -135,7 +136,8 @@ describe.each(ADAPTERS)('demo rate limits and readiness (%s)', (adapter) => {
     } finally {
       await demo.close();
     }
-  });
+    // A demo start and argon2 verifications: more than jest's default 5 s on a busy machine.
+  }, 30_000);
 
   it('GET /health answers 503 when the database is gone', async () => {
     const demo = await startDemo(adapter);
