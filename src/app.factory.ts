@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { compileTrustProxy } from '@gatehouse/core';
 import { AppModule, type DemoModuleOptions } from './app.module.js';
 import { mountApiDocs } from './openapi/api-docs.js';
 
@@ -25,11 +26,13 @@ export async function createDemoApp(options: DemoModuleOptions): Promise<INestAp
   const module = AppModule.forRoot(options);
   let app: INestApplication;
   if (config.adapter === 'fastify') {
-    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, maxParamLength: 200 });
+    // TRUST_PROXY reaches the adapter too, so request.ip (logs, session devices) agrees with gatehouse's limits.
+    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, maxParamLength: 200, ...(config.trustProxy !== undefined ? { trustProxy: compileTrustProxy(config.trustProxy) } : {}) });
     app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   } else {
     const express = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, abortOnError: false, bodyParser: false });
     express.disable('x-powered-by');
+    if (config.trustProxy !== undefined) express.set('trust proxy', compileTrustProxy(config.trustProxy));
     express.useBodyParser('json', { limit: config.bodyLimitBytes });
     express.useBodyParser('urlencoded', { limit: config.bodyLimitBytes, extended: false });
     app = express;

@@ -13,7 +13,7 @@ import { HealthController } from './health/health.controller.js';
 import { InfoController } from './info/info.controller.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { OrdersModule } from './orders/orders.module.js';
-import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { demoRateLimits } from './rate-limits/demo-rate-limits.js';
 import { SessionsDemoModule } from './sessions/sessions-demo.module.js';
 import { TokensDemoModule } from './tokens/tokens-demo.module.js';
 
@@ -47,9 +47,10 @@ export class AppModule {
           redisUrl: config.redisUrl,
           redisKeyPrefix: config.redisKeyPrefix,
           revocationMaxStalenessMs: config.revocationMaxStalenessSeconds * 1000,
+          rateLimits: demoRateLimits(config),
+          ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
           ...(clock ? { clock } : {}),
         }),
-        RateLimitsModule.forRoot(config),
         AccountsModule,
         OrdersModule,
         ApiKeysDemoModule,

@@ -12,8 +12,12 @@ describe('loadDemoConfig', () => {
       redisKeyPrefix: 'gatehouse:',
       logLevel: 'info',
       rateLimitsEnabled: true,
-      loginRateLimitAccount: { limit: 10, ttlSeconds: 300 },
-      loginRateLimitIp: { limit: 50, ttlSeconds: 300 },
+      loginRateLimitAccount: { limit: 20, ttlSeconds: 900 },
+      loginRateLimitAccountIp: { limit: 10, ttlSeconds: 900 },
+      loginRateLimitIp: { limit: 100, ttlSeconds: 900 },
+      userRateLimit: { limit: 1200, ttlSeconds: 60 },
+      authFailureLimit: { limit: 100, ttlSeconds: 60 },
+      trustProxy: undefined,
       bodyLimitBytes: 16_384,
       accessTokenTtlSeconds: 600,
       tokenAlgorithm: 'EdDSA',
@@ -30,8 +34,10 @@ describe('loadDemoConfig', () => {
       LOGIN_RATE_LIMIT_ACCOUNT: '3/60',
       ACCESS_TOKEN_TTL_SECONDS: '900',
       TOKEN_ALGORITHM: 'ES256',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
     });
     expect(config).toMatchObject({
+      trustProxy: ['loopback', '10.0.0.0/8'],
       port: 8080,
       adapter: 'fastify',
       databaseUrl: 'postgres://db/app',
@@ -40,6 +46,10 @@ describe('loadDemoConfig', () => {
       accessTokenTtlSeconds: 900,
       tokenAlgorithm: 'ES256',
     });
+  });
+
+  it('reads TRUST_PROXY as a hop count', () => {
+    expect(loadDemoConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 
   it.each([
@@ -54,6 +64,8 @@ describe('loadDemoConfig', () => {
     [{ ACCESS_TOKEN_TTL_SECONDS: '3600' }, /between 300 and 900/],
     [{ ACCESS_TOKEN_TTL_SECONDS: '60' }, /between 300 and 900/],
     [{ TOKEN_ALGORITHM: 'HS256' }, /TOKEN_ALGORITHM/],
+    [{ TRUST_PROXY: 'everyone' }, /TRUST_PROXY/],
+    [{ USER_RATE_LIMIT: '0/60' }, /USER_RATE_LIMIT/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadDemoConfig(env)).toThrow(ConfigError);
     expect(() => loadDemoConfig(env)).toThrow(message);

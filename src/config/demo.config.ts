@@ -30,12 +30,20 @@ export interface DemoConfig {
   logLevel: string;
   /** `GATEHOUSE_RATE_LIMITS=off` disables every rate limit (benchmarks only). */
   rateLimitsEnabled: boolean;
-  /** `LOGIN_RATE_LIMIT_ACCOUNT`, default `10/300`: login attempts per account. */
+  /** `LOGIN_RATE_LIMIT_ACCOUNT`, default `20/900`: sign-in attempts per account from addresses that never signed in to it. */
   loginRateLimitAccount: RateLimit;
-  /** `LOGIN_RATE_LIMIT_IP`, default `50/300`: login attempts per client IP. */
+  /** `LOGIN_RATE_LIMIT_ACCOUNT_IP`, default `10/900`: sign-in attempts per account from one client address. */
+  loginRateLimitAccountIp: RateLimit;
+  /** `LOGIN_RATE_LIMIT_IP`, default `100/900`: sign-in attempts per client address, whatever the account. */
   loginRateLimitIp: RateLimit;
-  /** `API_KEY_RATE_LIMIT`, default `600/60`: requests per API key (each key has its own budget). */
+  /** `API_KEY_RATE_LIMIT`, default `600/60`: requests per API key with its service tokens (each key has its own budget). */
   apiKeyRateLimit: RateLimit;
+  /** `USER_RATE_LIMIT`, default `1200/60`: requests per user, across all their tokens and sessions. */
+  userRateLimit: RateLimit;
+  /** `AUTH_FAILURE_LIMIT`, default `100/60`: refused credentials per client address before refusals become 429. */
+  authFailureLimit: RateLimit;
+  /** `TRUST_PROXY`: proxies trusted for `X-Forwarded-For`, a hop count or comma-separated addresses/CIDRs. Default: none. */
+  trustProxy: number | string[] | undefined;
   /** `ANONYMOUS_RATE_LIMIT`, default `300/60`: requests without a credential per client IP (/64 for IPv6). */
   anonymousRateLimit: RateLimit;
   /** `API_KEY_PREFIX`, default `gh_live`: prefix of issued API keys (e.g. `gh_test` outside production). */
@@ -77,6 +85,20 @@ function parsePositiveInt(name: string, value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new ConfigError(`${name} must be a positive integer`);
   return parsed;
+}
+
+/** `TRUST_PROXY`: a hop count (`1`), or addresses, CIDRs and proxy-addr names (`loopback, 10.0.0.0/8`). */
+export function parseTrustProxy(value: string | undefined): number | string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  for (const entry of entries) {
+    if (!named.has(entry) && !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) {
+      throw new ConfigError('TRUST_PROXY must be a hop count or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)');
+    }
+  }
+  return entries;
 }
 
 function parseApiKeyPrefix(value: string): string {
@@ -123,9 +145,13 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     apiDocs: env.NODE_ENV === 'development',
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitsEnabled: rateLimits === 'on',
-    loginRateLimitAccount: parseRateLimit('LOGIN_RATE_LIMIT_ACCOUNT', env.LOGIN_RATE_LIMIT_ACCOUNT ?? '10/300'),
-    loginRateLimitIp: parseRateLimit('LOGIN_RATE_LIMIT_IP', env.LOGIN_RATE_LIMIT_IP ?? '50/300'),
+    loginRateLimitAccount: parseRateLimit('LOGIN_RATE_LIMIT_ACCOUNT', env.LOGIN_RATE_LIMIT_ACCOUNT ?? '20/900'),
+    loginRateLimitAccountIp: parseRateLimit('LOGIN_RATE_LIMIT_ACCOUNT_IP', env.LOGIN_RATE_LIMIT_ACCOUNT_IP ?? '10/900'),
+    loginRateLimitIp: parseRateLimit('LOGIN_RATE_LIMIT_IP', env.LOGIN_RATE_LIMIT_IP ?? '100/900'),
     apiKeyRateLimit: parseRateLimit('API_KEY_RATE_LIMIT', env.API_KEY_RATE_LIMIT ?? '600/60'),
+    userRateLimit: parseRateLimit('USER_RATE_LIMIT', env.USER_RATE_LIMIT ?? '1200/60'),
+    authFailureLimit: parseRateLimit('AUTH_FAILURE_LIMIT', env.AUTH_FAILURE_LIMIT ?? '100/60'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     anonymousRateLimit: parseRateLimit('ANONYMOUS_RATE_LIMIT', env.ANONYMOUS_RATE_LIMIT ?? '300/60'),
     apiKeyPrefix: parseApiKeyPrefix(env.API_KEY_PREFIX ?? 'gh_live'),
     publicOrigin: env.PUBLIC_ORIGIN || undefined,

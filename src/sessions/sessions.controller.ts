@@ -3,7 +3,6 @@ import { AuthStrategies, Clock, CurrentPrincipal, GatehouseError, Public, readHe
 import { OriginCheckGuard, RequireRecentAuth, SessionCookie, SessionService, sessionMetaFrom } from '@gatehouse/sessions';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { LoginDto } from '../accounts/register.dto.js';
-import { LoginRateLimit } from '../rate-limits/login-rate-limit.decorator.js';
 import { ChangePasswordDto } from './change-password.dto.js';
 import { SignedInDevices, type DeviceView } from './signed-in-devices.js';
 
@@ -28,7 +27,6 @@ export class SessionsController {
    */
   @Public()
   @UseGuards(OriginCheckGuard)
-  @LoginRateLimit()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

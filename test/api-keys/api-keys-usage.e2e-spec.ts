@@ -38,5 +38,6 @@ describe.each(ADAPTERS)('API keys: write-behind usage (%s)', (adapter) => {
     } finally {
       if (firstOpen) await first.close();
     }
-  });
+    // Two demo starts and two argon2 sign-ups: slower than jest's default 5 s on a busy machine.
+  }, 30_000);
 });

@@ -5,7 +5,13 @@ import type { RunningDemo } from '../support/demo.js';
 export const PASSWORD = 'correct horse battery staple';
 
 /** Generous login limits: these suites sign in far more often than a person would. */
-export const LOGIN_LIMITS = { LOGIN_RATE_LIMIT_IP: '10000/60', LOGIN_RATE_LIMIT_ACCOUNT: '10000/60' };
+export const LOGIN_LIMITS = {
+  LOGIN_RATE_LIMIT_IP: '10000/60',
+  LOGIN_RATE_LIMIT_ACCOUNT: '10000/60',
+  LOGIN_RATE_LIMIT_ACCOUNT_IP: '10000/60',
+  USER_RATE_LIMIT: '10000/60',
+  AUTH_FAILURE_LIMIT: '10000/60',
+};
 
 /** The OAuth token response of `/auth/token` and `/auth/refresh`. */
 export interface TokenBody {

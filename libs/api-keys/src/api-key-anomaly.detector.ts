@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { Clock, GatehouseError, SecurityEvents } from '@gatehouse/core';
+import { addressBucket, RateLimitStorage, SecurityEvents } from '@gatehouse/core';
 import { API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ipNetwork } from './ip-network.js';
@@ -16,73 +16,50 @@ export interface ObservedKey {
   lastUsedNetwork: string | null;
 }
 
-interface FailureWindow {
-  startedAt: number;
-  count: number;
-}
-
 interface KeyNetworks {
   lastIp: string | undefined;
   networks: string[];
 }
 
+/** How long a network stays "seen" for a key, across instances. */
+const NETWORK_MEMORY_MS = 30 * 24 * 60 * 60_000;
+
 /**
  * Spots what a key's owner or an operator should hear about, and emits it through
  * `SecurityEvents` (logged, and published as `gatehouse.api_key.*`):
- * - `api_key.failure_burst`: `failureBurstThreshold` refused keys from one IP within the window;
+ * - `api_key.failure_burst`: `failureBurstThreshold` refused keys from one address (IPv6: /64) within the window;
  * - `api_key.new_network`: a key used from a /24 or /64 it was not seen on before;
  * - `api_key.revoked_used`: a revoked key still being presented.
- * It also enforces `failureLimit`: an IP that keeps presenting bad keys is answered 429.
- * State is per instance and bounded; the hot path for a known client is two map lookups.
+ * The counts live in core's `RateLimitStorage`, so with Redis they are global: a burst spread
+ * over instances is one burst, a network seen by one instance is seen by all, and a cooldown
+ * holds everywhere. The hot path for a key used again from its last address touches no counter.
+ * (The per-address limit on refused credentials is core's `AuthFailureBudget`, for every mechanism.)
  */
 @Injectable()
 export class ApiKeyAnomalyDetector {
-  private readonly failures = new LRUCache<string, FailureWindow>({ max: 50_000 });
   private readonly networks = new LRUCache<string, KeyNetworks>({ max: 100_000 });
-  private readonly revokedReportedAt = new LRUCache<string, number>({ max: 50_000 });
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
-    @Inject(Clock) protected readonly clock: Clock,
+    @Inject(RateLimitStorage) protected readonly counters: RateLimitStorage,
     protected readonly events: SecurityEvents,
   ) {}
 
-  /** Records a refused key from `ip`; `key` is known for revoked and expired keys. */
-  failed(ip: string | undefined, reason: ApiKeyFailureReason, key?: ObservedKey): void {
-    const now = this.clock.now();
-    if (reason === 'revoked' && key) this.reportRevokedUse(key, ip, now);
-    const source = ip ?? 'unknown';
-    let window = this.failures.get(source);
-    if (!window || now - window.startedAt >= this.options.failureBurstWindowMs) {
-      window = { startedAt: now, count: 0 };
-      this.failures.set(source, window);
-    }
-    window.count++;
-    if (window.count === this.options.failureBurstThreshold) {
-      this.events.emit('api_key.failure_burst', { ip, failures: window.count, windowMs: this.options.failureBurstWindowMs, reason });
-    }
+  /** Records a refused key from `ip`; `key` is known for revoked and expired keys. Resolves once counted. */
+  async failed(ip: string | undefined, reason: ApiKeyFailureReason, key?: ObservedKey): Promise<void> {
+    const { failureBurstWindowMs: windowMs, failureBurstThreshold: threshold } = this.options;
+    const burst = this.count(`api-key-failures:${addressBucket(ip)}`, windowMs, threshold);
+    const revoked = reason === 'revoked' && key ? this.reportRevokedUse(key, ip) : undefined;
+    const failures = await burst;
+    if (failures === threshold) this.events.emit('api_key.failure_burst', { ip, failures, windowMs, reason });
+    await revoked;
   }
 
   /**
-   * Throws 429 `rate_limited` while `ip` is over `failureLimit` failures in the current window,
-   * with `Retry-After` until the window ends. Refused attempts made while blocked are not counted.
+   * Records a successful use of `key` from `ip`; returns the network it came from. A network this
+   * instance has not seen the key on is checked against the shared count in the background.
    */
-  assertNotBlocked(ip: string | undefined): void {
-    const limit = this.options.failureLimit;
-    if (limit === 0) return;
-    const window = this.failures.get(ip ?? 'unknown');
-    if (!window || window.count < limit) return;
-    const remainingMs = window.startedAt + this.options.failureBurstWindowMs - this.clock.now();
-    if (remainingMs <= 0) return;
-    const seconds = Math.ceil(remainingMs / 1000);
-    const windowSeconds = Math.ceil(this.options.failureBurstWindowMs / 1000);
-    throw new GatehouseError('rate_limited', {
-      retryAfter: seconds,
-      headers: { 'RateLimit-Policy': `"api-key-failures";q=${limit};w=${windowSeconds}`, RateLimit: `"api-key-failures";r=0;t=${seconds}` },
-    });
-  }
-
-  /** Records a successful use of `key` from `ip`; returns the network it came from. */
   used(key: ObservedKey, ip: string | undefined): string | undefined {
     if (!this.options.newNetworkEvents || !ip) return ipNetwork(ip);
     let state = this.networks.get(key.id);
@@ -104,16 +81,41 @@ export class ApiKeyAnomalyDetector {
     const previousNetwork = state.networks.at(-1);
     state.networks.push(network);
     if (state.networks.length > this.options.networksPerKey) state.networks.shift();
-    if (previousNetwork) {
-      this.events.emit('api_key.new_network', { subject: key.ownerId, keyId: key.id, ip, network, previousNetwork });
-    }
+    this.track(this.checkNetwork(key, ip, network, previousNetwork));
     return network;
   }
 
-  private reportRevokedUse(key: ObservedKey, ip: string | undefined, now: number): void {
-    const last = this.revokedReportedAt.get(key.id);
-    if (last !== undefined && now - last < this.options.eventCooldownMs) return;
-    this.revokedReportedAt.set(key.id, now);
+  /** Resolves when every background check started so far has finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async checkNetwork(key: ObservedKey, ip: string, network: string, previousNetwork: string | undefined): Promise<void> {
+    // First sight of this network for the key, on any instance; and was there one before it?
+    if ((await this.count(`api-key-network:${key.id}:${network}`, NETWORK_MEMORY_MS, 1)) !== 1) return;
+    const networksSeen = await this.count(`api-key-networks:${key.id}`, NETWORK_MEMORY_MS, Number.MAX_SAFE_INTEGER);
+    if (networksSeen < 2 && !previousNetwork) return;
+    this.events.emit('api_key.new_network', { subject: key.ownerId, keyId: key.id, ip, network, ...(previousNetwork ? { previousNetwork } : {}) });
+  }
+
+  private async reportRevokedUse(key: ObservedKey, ip: string | undefined): Promise<void> {
+    const cooldown = this.options.eventCooldownMs;
+    if (cooldown > 0 && (await this.count(`api-key-revoked-used:${key.id}`, cooldown, 1)) !== 1) return;
     this.events.emit('api_key.revoked_used', { subject: key.ownerId, keyId: key.id, ip });
+  }
+
+  /** One hit on a shared counter; its hits in the window so far (0 when the storage failed). */
+  private async count(name: string, windowMs: number, limit: number): Promise<number> {
+    try {
+      const record = await this.counters.increment(`rl:${name}`, windowMs, limit, windowMs, name.slice(0, name.indexOf(':')));
+      return record.totalHits;
+    } catch {
+      return 0;
+    }
+  }
+
+  private track(check: Promise<void>): void {
+    this.pending.add(check);
+    void check.finally(() => this.pending.delete(check));
   }
 }

@@ -25,7 +25,7 @@ describe('API key refusal timing', () => {
   let bed: ApiKeysTestbed;
 
   beforeAll(async () => {
-    bed = await createApiKeysTestbed({ negativeCacheTtlMs: 0, failureLimit: 0, failureBurstThreshold: 1_000_000 });
+    bed = await createApiKeysTestbed({ negativeCacheTtlMs: 0, failureBurstThreshold: 1_000_000 });
   });
   afterAll(() => bed.close());
 

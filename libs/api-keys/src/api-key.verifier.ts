@@ -41,9 +41,11 @@ export function hashApiKey(key: string): string {
  * says nothing about why (unknown, revoked, expired or mistyped look the same).
  *
  * Order of checks: the checksum (no I/O), then the per-instance cache keyed by the key's SHA-256
- * (valid and refused keys alike), then the per-IP failure limit, then the database by hash,
- * compared in constant time. A key accepted before costs two map lookups (its hash is remembered,
- * so neither the checksum nor SHA-256 runs again); concurrent misses for one key share one query.
+ * (valid and refused keys alike), then the database by hash, compared in constant time. A key
+ * accepted before costs two map lookups (its hash is remembered, so neither the checksum nor
+ * SHA-256 runs again); concurrent misses for one key share one query. A well-formed key is always
+ * looked up, whatever failed before from its address: core's `AuthFailureBudget` answers refusals
+ * past the per-address budget with 429, never valid keys.
  */
 @Injectable()
 export class ApiKeyVerifier {
@@ -65,13 +67,10 @@ export class ApiKeyVerifier {
     // A key accepted before passed its checksum then; its hash is remembered.
     const known = this.knownHashes.get(presented);
     const wellFormed = known !== undefined || hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
-    const hash = known ?? (wellFormed ? hashApiKey(presented) : '');
-    const cached = wellFormed ? this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash) : undefined;
-    // A good key already verified here stays usable from an address that is being blocked.
-    if (cached?.valid) return this.accept(presented, known, cached, hash, ip);
-    this.anomalies.assertNotBlocked(ip);
-    if (!wellFormed) this.refuse(ip, 'malformed');
-    if (cached) return this.decide(cached, hash, ip);
+    if (!wellFormed) return this.refuse(ip, 'malformed');
+    const hash = known ?? hashApiKey(presented);
+    const cached = this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash);
+    if (cached) return this.accept(presented, known, cached, hash, ip);
     return this.load(hash).then((entry) => this.accept(presented, known, entry, hash, ip));
   }
 
@@ -81,13 +80,13 @@ export class ApiKeyVerifier {
   }
 
   /** `decide`, remembering the hash of a key that turned out valid. */
-  private accept(presented: string, known: string | undefined, entry: KeyEntry, hash: string, ip: string | undefined): Principal {
+  private accept(presented: string, known: string | undefined, entry: KeyEntry, hash: string, ip: string | undefined): Principal | Promise<never> {
     const principal = this.decide(entry, hash, ip);
-    if (known === undefined) this.knownHashes.remember(presented, hash);
+    if (known === undefined && !(principal instanceof Promise)) this.knownHashes.remember(presented, hash);
     return principal;
   }
 
-  private decide(entry: KeyEntry, hash: string, ip: string | undefined): Principal {
+  private decide(entry: KeyEntry, hash: string, ip: string | undefined): Principal | Promise<never> {
     if (!entry.valid) return this.refuse(ip, entry.reason, entry.key);
     const now = this.clock.now();
     // The revocation list closes the gap between a revoke and a cache fill racing it on another instance.
@@ -101,13 +100,14 @@ export class ApiKeyVerifier {
     return entry.principal;
   }
 
-  private remember(hash: string, entry: RefusedKeyEntry, ip: string | undefined): never {
+  private remember(hash: string, entry: RefusedKeyEntry, ip: string | undefined): Promise<never> {
     this.cache.set(API_KEY_CACHE_PREFIX + hash, entry, this.options.negativeCacheTtlMs);
     return this.refuse(ip, entry.reason, entry.key);
   }
 
-  private refuse(ip: string | undefined, reason: ApiKeyFailureReason, key?: ObservedKey): never {
-    this.anomalies.failed(ip, reason, key);
+  /** Counted by the anomaly detector (shared counters, so a refusal waits for them), then the one 401. */
+  private async refuse(ip: string | undefined, reason: ApiKeyFailureReason, key?: ObservedKey): Promise<never> {
+    await this.anomalies.failed(ip, reason, key);
     throw new GatehouseError('invalid_api_key', { mechanism: API_KEY_MECHANISM });
   }
 

@@ -34,16 +34,10 @@ export interface ApiKeysModuleOptions {
   usageWriteIntervalMs?: number;
   /** How often pending usage is flushed, in ms; `0` disables the timer (flush on shutdown only). Default `5000`. */
   usageFlushTickMs?: number;
-  /** Failed key attempts from one IP within `failureBurstWindowMs` that raise `api_key.failure_burst`. Default `10`. */
+  /** Failed key attempts from one address (IPv6: /64) within `failureBurstWindowMs` that raise `api_key.failure_burst`. Default `10`. */
   failureBurstThreshold?: number;
   /** Window for counting failed attempts per IP, in ms. Default `60000`. */
   failureBurstWindowMs?: number;
-  /**
-   * Failed key attempts from one IP within the window after which, until the window ends, that IP
-   * gets 429 for any key not already verified and cached (protects the database; cached good keys
-   * keep working, so an attacker sharing the owner's address cannot lock the owner out). `0` disables. Default `100`.
-   */
-  failureLimit?: number;
   /** Emit `api_key.new_network` when a key is used from a network (/24, /64) it was not used from before. Default `true`. */
   newNetworkEvents?: boolean;
   /** Networks remembered per key for `api_key.new_network`. Default `16`. */
@@ -73,7 +67,6 @@ export interface ResolvedApiKeysOptions {
   usageFlushTickMs: number;
   failureBurstThreshold: number;
   failureBurstWindowMs: number;
-  failureLimit: number;
   newNetworkEvents: boolean;
   networksPerKey: number;
   eventCooldownMs: number;
@@ -122,7 +115,6 @@ export function resolveApiKeysOptions(options: ApiKeysModuleOptions): ResolvedAp
     usageFlushTickMs: positive('usageFlushTickMs', options.usageFlushTickMs ?? 5_000, true),
     failureBurstThreshold: positive('failureBurstThreshold', options.failureBurstThreshold ?? 10),
     failureBurstWindowMs: positive('failureBurstWindowMs', options.failureBurstWindowMs ?? 60_000),
-    failureLimit: positive('failureLimit', options.failureLimit ?? 100, true),
     newNetworkEvents: options.newNetworkEvents ?? true,
     networksPerKey: positive('networksPerKey', options.networksPerKey ?? 16),
     eventCooldownMs: positive('eventCooldownMs', options.eventCooldownMs ?? 60_000, true),

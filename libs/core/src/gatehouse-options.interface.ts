@@ -1,5 +1,7 @@
 import type { GatehouseCache } from './cache.interface.js';
+import type { TrustProxy } from './client-address.js';
 import type { Clock } from './clock.js';
+import type { GatehouseRateLimitOptions } from './rate-limit-options.interface.js';
 import type { RevocationStore } from './revocation-store.interface.js';
 
 /** Options of `GatehouseModule.forRoot` / `forRootAsync`. Every field is optional. */
@@ -28,6 +30,10 @@ export interface GatehouseModuleOptions {
   clock?: Clock;
   /** The realm named in `WWW-Authenticate` challenges. Default `'gatehouse'`. */
   realm?: string;
+  /** Rate limits per principal, per address, for sign-in and for refused credentials (see docs/rate-limits.md); `false` disables them. Default: on, with the documented limits. */
+  rateLimits?: GatehouseRateLimitOptions | false;
+  /** Proxies trusted to forward the client address (`X-Forwarded-For`): a hop count, or addresses/CIDRs. Default: none, the socket peer is the client. */
+  trustProxy?: TrustProxy;
 }
 
 /** Options with every default applied. */

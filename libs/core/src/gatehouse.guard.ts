@@ -3,6 +3,7 @@ import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import passport from 'passport';
 import { contextPeersLoaded, loadContextPeers } from './context-peers.js';
 import { contextRefusal } from './context-refusal.js';
+import { AuthFailureBudget } from './auth-failure.budget.js';
 import type { CredentialMechanism } from './credential-mechanism.interface.js';
 import { contextRequestOf } from './execution-context.seam.js';
 import { GATEHOUSE_GLOBAL_GUARD, GATEHOUSE_OPTIONS } from './gatehouse.constants.js';
@@ -64,6 +65,7 @@ export class GatehouseGuard implements CanActivate {
     protected readonly registry: MechanismRegistry,
     @Inject(GATEHOUSE_OPTIONS) protected readonly options: ResolvedGatehouseOptions,
     @Optional() @Inject(PrincipalEnricher) protected readonly enricher?: PrincipalEnricher,
+    @Optional() protected readonly failures?: AuthFailureBudget,
   ) {}
 
   /**
@@ -189,10 +191,10 @@ export class GatehouseGuard implements CanActivate {
     try {
       principal = mechanism.authenticate(credential, request);
     } catch (error) {
-      throw withChallenge(error, mechanism);
+      return this.refused(request, withChallenge(error, mechanism));
     }
     if (isPromise(principal)) {
-      const verified = principal.catch((error: unknown) => Promise.reject(withChallenge(error, mechanism)));
+      const verified = principal.catch((error: unknown) => this.refused(request, withChallenge(error, mechanism)));
       return verified.then((resolved) => this.enrich(resolved, context));
     }
     return this.enrich(principal, context);
@@ -230,6 +232,11 @@ export class GatehouseGuard implements CanActivate {
     }
     const principal = this.toPrincipal(request.user, route.passportNames.join(','));
     return this.enrich(principal, context);
+  }
+
+  /** A present credential was refused: counted against the client's failure budget (429 past it), then rethrown. */
+  protected async refused(request: GatehouseRequest, error: unknown): Promise<never> {
+    throw this.failures ? await this.failures.refused(request, error) : error;
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {

@@ -2,7 +2,7 @@ import { ConfigurableModuleBuilder, type Provider, type Type } from '@nestjs/com
 import { APP_GUARD } from '@nestjs/core';
 import { AuthorizeGuard } from './authorize.guard.js';
 import type { CredentialMechanism } from './credential-mechanism.interface.js';
-import { DECLARED_MECHANISMS, GATEHOUSE_GLOBAL_GUARD } from './gatehouse.constants.js';
+import { DECLARED_MECHANISMS, GATEHOUSE_GLOBAL_GUARD, GATEHOUSE_THROTTLER_GUARD } from './gatehouse.constants.js';
 import { GatehouseGuard } from './gatehouse.guard.js';
 import type { GatehouseModuleOptions } from './gatehouse-options.interface.js';
 import { PrincipalEnricher } from './principal-enricher.interface.js';
@@ -13,7 +13,7 @@ export interface GatehouseModuleExtras {
   /** Make the module's providers visible to every module of the app. Default `true`. */
   isGlobal?: boolean;
   /**
-   * Register `GatehouseGuard`, `ScopesGuard` and `AuthorizeGuard` as global guards. Default `true`.
+   * Register `GatehouseGuard`, `GatehouseThrottlerGuard`, `ScopesGuard` and `AuthorizeGuard` as global guards. Default `true`.
    * With `false` the app owns the guard (`APP_GUARD` with its own subclass, or
    * `@UseGuards(GatehouseGuard)`), and the guard checks `@Scopes` itself right after
    * authenticating, so the order still holds.
@@ -27,10 +27,11 @@ export interface GatehouseModuleExtras {
 
 function guardProviders(globalGuard: boolean): Provider[] {
   const providers: Provider[] = [{ provide: GATEHOUSE_GLOBAL_GUARD, useValue: globalGuard }];
-  // Global guards run in this order: authenticate first, then check scopes, then policies.
+  // Global guards run in this order: authenticate, rate-limit, check scopes, then policies.
   if (globalGuard) {
     providers.push(
       { provide: APP_GUARD, useExisting: GatehouseGuard },
+      { provide: APP_GUARD, useExisting: GATEHOUSE_THROTTLER_GUARD },
       { provide: APP_GUARD, useExisting: ScopesGuard },
       { provide: APP_GUARD, useExisting: AuthorizeGuard },
     );

@@ -20,6 +20,7 @@ import { RedisCache } from './redis.cache.js';
 import { RedisRevocationStore } from './redis-revocation.store.js';
 import { RevocationStore } from './revocation-store.interface.js';
 import { RevocationRecord } from './revocation.entity.js';
+import { rateLimitExports, rateLimitProviders } from './rate-limits.providers.js';
 import { RoutePolicies } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { SecurityEvents } from './security-events.js';
@@ -85,6 +86,7 @@ const providers: Provider[] = [
     useFactory: (reflector: Reflector, options: ResolvedGatehouseOptions) =>
       new RoutePolicies(reflector, { mechanisms: options.defaultMechanisms, strategies: options.strategies }),
   },
+  ...rateLimitProviders,
   GatehouseGuard,
   ScopesGuard,
   GatehouseSockets,
@@ -108,6 +110,7 @@ const providers: Provider[] = [
   exports: [
     GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS,
     GatehouseGuard, ScopesGuard, AuthorizeGuard, GatehouseSockets, GATEHOUSE_GLOBAL_GUARD,
+    ...rateLimitExports,
   ],
 })
 export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { GatehouseAccounts, type SignInContext, type VerifiedAccount } from './accounts.port.js';
 import { GatehouseError } from './gatehouse.error.js';
 import { SecurityEvents } from './security-events.js';
+import { SignInThrottle } from './sign-in.throttle.js';
 
 /**
  * Every password sign-in goes through here, whichever endpoint takes it (token sign-in, session
@@ -16,15 +17,22 @@ export class SignIn {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly events: SecurityEvents,
+    private readonly throttle: SignInThrottle,
   ) {}
 
-  /** The account for these credentials; 401 `invalid_credentials` otherwise (the same answer for unknown emails). */
+  /**
+   * The account for these credentials; 401 `invalid_credentials` otherwise (the same answer for
+   * unknown emails). Throttled first (`SignInThrottle`): 429 `rate_limited` with `Retry-After`
+   * once the account, the account from this address, or this address has spent its attempts.
+   */
   async verify(credentials: { email: string; password: string }, context: SignInContext): Promise<VerifiedAccount> {
+    const attempt = await this.throttle.attempt(credentials.email, context.ip);
     const account = await this.port().verifyCredentials(credentials, context);
     if (!account) {
       this.events.emit('login.failed', { ip: context.ip });
       throw new GatehouseError('invalid_credentials');
     }
+    await this.throttle.succeeded(attempt);
     return account;
   }
 

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientAddresses } from './client-addresses.js';
+import { GATEHOUSE_RATE_LIMITS } from './gatehouse.constants.js';
+import { GatehouseError } from './gatehouse.error.js';
+import type { GatehouseRequest } from './gatehouse-request.interface.js';
+import type { ResolvedRateLimitOptions } from './rate-limit-options.interface.js';
+import { rateLimitedError } from './rate-limit-headers.js';
+import { RateLimitStorage } from './rate-limit-storage.interface.js';
+import { SecurityEvents } from './security-events.js';
+
+/**
+ * The per-address budget of refused credentials, for every mechanism (JWT, session, API key,
+ * custom): each 401 the guard answers counts against the client's address (IPv6: its /64). Past
+ * `failuresPerAddress`, refusals from that address are answered 429 with `Retry-After` until the
+ * window ends, and `auth.failure_budget_exceeded` is emitted once per window.
+ *
+ * Credentials are still checked while an address is over budget: a valid key, session or token
+ * is never refused because someone else failed from the same address (a NAT, a proxy). What the
+ * budget buys is a signal the client must back off, and an event to block at the edge.
+ */
+@Injectable()
+export class AuthFailureBudget {
+  constructor(
+    @Inject(GATEHOUSE_RATE_LIMITS) private readonly limits: ResolvedRateLimitOptions,
+    @Inject(RateLimitStorage) private readonly storage: RateLimitStorage,
+    private readonly addresses: ClientAddresses,
+    private readonly events: SecurityEvents,
+  ) {}
+
+  /** Counts a refusal; resolves to the error to answer with: `error` itself, or a 429 past the budget. */
+  async refused(request: GatehouseRequest, error: unknown): Promise<unknown> {
+    if (!this.limits.enabled || !(error instanceof GatehouseError) || error.status !== 401) return error;
+    const { limit, ttlMs } = this.limits.failuresPerAddress;
+    const address = this.addresses.bucketOf(request);
+    const record = await this.storage.increment(`rl:auth-failures:${address}`, ttlMs, limit, ttlMs, 'auth-failures');
+    if (!record.isBlocked) return error;
+    if (record.totalHits === limit + 1) {
+      this.events.emit('auth.failure_budget_exceeded', { ip: this.addresses.of(request), network: address, failures: record.totalHits, windowMs: ttlMs });
+    }
+    return rateLimitedError('auth-failures', limit, ttlMs, record.timeToBlockExpire, error);
+  }
+}
