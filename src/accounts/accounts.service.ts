@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type Repository } from 'typeorm';
-import { Clock, GatehouseError, SecurityEvents } from '@gatehouse/core';
+import { Clock, GatehouseError, SecurityEvents, type GatehouseAccounts, type PasswordChangeOutcome, type VerifiedAccount } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
@@ -21,9 +21,9 @@ function toView(account: Account): AccountView {
   return { id: account.id, email: account.email, scopes: account.scopes.split(' ').filter(Boolean), passwordChangedAt: account.passwordChangedAt };
 }
 
-/** Registration, password checks and password changes for the demo's users. */
+/** Registration, password checks and password changes for the demo's users: gatehouse's `GatehouseAccounts`. */
 @Injectable()
-export class AccountsService {
+export class AccountsService implements GatehouseAccounts {
   constructor(
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     private readonly hasher: PasswordHasher,
@@ -55,15 +55,17 @@ export class AccountsService {
     return { id: account.id };
   }
 
-  /** The account for these credentials; 401 `invalid_credentials` otherwise (same answer for unknown emails). */
-  async verifyCredentials(email: string, password: string): Promise<AccountView> {
+  /** `GatehouseAccounts`: the account for these credentials, or undefined (the same for an unknown email). */
+  async verifyCredentials({ email, password }: { email: string; password: string }): Promise<VerifiedAccount | undefined> {
     const account = await this.accounts.findOneBy({ email: email.trim().toLowerCase() });
+    // Verifies against a dummy hash when there is no account, so timing does not tell them apart.
     const ok = await this.hasher.verify(account?.passwordHash, password);
-    if (!account || !ok) {
-      this.events.emit('login.failed', { subject: account?.id });
-      throw new GatehouseError('invalid_credentials');
-    }
-    return toView(account);
+    return account && ok ? { subject: account.id, scopes: toView(account).scopes } : undefined;
+  }
+
+  /** `GatehouseAccounts`: the scopes the account holds now, or undefined when it is gone. */
+  async scopesOf(subject: string): Promise<readonly string[] | undefined> {
+    return (await this.findById(subject))?.scopes;
   }
 
   async findById(id: string): Promise<AccountView | undefined> {
@@ -71,21 +73,17 @@ export class AccountsService {
     return account ? toView(account) : undefined;
   }
 
-  /**
-   * Changes the password after checking the current one; the caller revokes sessions and tokens.
-   * A wrong current password is a 403, not a 401: the caller is signed in and must stay so.
-   */
-  async changePassword(id: string, current: string, next: string): Promise<AccountView> {
-    const account = await this.accounts.findOneBy({ id });
-    if (!account) throw new GatehouseError('invalid_credentials');
-    if (!(await this.hasher.verify(account.passwordHash, current))) {
-      this.events.emit('password_change.failed', { subject: id });
-      throw new GatehouseError('current_password_incorrect');
+  /** `GatehouseAccounts`: checks the current password, then stores the new one; gatehouse ends sessions, tokens and keys. */
+  async changePassword(subject: string, current: string, next: string): Promise<PasswordChangeOutcome> {
+    const account = await this.accounts.findOneBy({ id: subject });
+    if (!account || !(await this.hasher.verify(account.passwordHash, current))) {
+      this.events.emit('password_change.failed', { subject });
+      return 'current_password_incorrect';
     }
     account.passwordHash = await this.hasher.hash(next);
     account.passwordChangedAt = this.clock.now();
     await this.accounts.save(account);
-    this.events.emit('account.password_changed', { subject: id });
-    return toView(account);
+    this.events.emit('account.password_changed', { subject });
+    return 'changed';
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { appendVary, GatehouseError, Public, readHeader, type GatehouseRequest } from '@gatehouse/core';
+import { appendVary, GatehouseError, Public, readHeader, SignIn, type GatehouseRequest } from '@gatehouse/core';
 import {
   AccessTokenVerifier,
   isRefreshTokenFormat,
@@ -11,7 +11,6 @@ import {
   type TokenPair,
   type TokenResponseBody,
 } from '@gatehouse/tokens';
-import { AccountsService } from '../accounts/accounts.service.js';
 import { LoginRateLimit } from '../rate-limits/login-rate-limit.decorator.js';
 import { RefreshRequestDto, RevokeRequestDto, TokenRequestDto } from './token-requests.dto.js';
 
@@ -26,7 +25,7 @@ const metaOf = (request: GatehouseRequest): RefreshMeta => ({ ip: request.ip, us
 @Controller('auth')
 export class TokensController {
   constructor(
-    private readonly accounts: AccountsService,
+    private readonly signIn: SignIn,
     private readonly grants: TokenGrants,
     private readonly families: RefreshFamilies,
     private readonly cookie: RefreshCookie,
@@ -40,8 +39,8 @@ export class TokensController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   async token(@Body() body: TokenRequestDto, @Req() request: GatehouseRequest, @Res({ passthrough: true }) response: unknown): Promise<TokenResponseBody> {
-    const account = await this.accounts.verifyCredentials(body.email, body.password);
-    const pair = await this.grants.signIn(account.id, account.scopes, metaOf(request));
+    const account = await this.signIn.verify({ email: body.email, password: body.password }, { ip: request.ip, userAgent: readHeader(request, 'user-agent') });
+    const pair = await this.grants.signIn(account.subject, account.scopes, metaOf(request));
     return this.respond(pair, body.delivery === 'cookie', response);
   }
 

@@ -34,3 +34,6 @@ export * from './scopes.guard.js';
 export * from './security-events.js';
 export * from './sign-in.service.js';
 export * from './epoch-millis.transformer.js';
+export * from './account-owner.guard.js';
+export * from './mounted-controller.js';
+export * from './sign-in-route.decorator.js';
