@@ -61,7 +61,7 @@ export class SignedInDevices implements OnModuleInit {
       views.push({
         type: 'refresh-family',
         id: family.id,
-        current: mechanism !== 'session' && sessionId === family.id,
+        current: mechanism === 'jwt' && sessionId === family.id,
         userAgent: family.userAgent ?? null,
         ip: family.ip ?? null,
         createdAt: iso(family.createdAt),
@@ -82,7 +82,7 @@ export class SignedInDevices implements OnModuleInit {
   async revokeOthers(principal: Principal): Promise<number> {
     const { mechanism, id, sessionId } = principal.credential;
     const keepSession = mechanism === 'session' ? id : undefined;
-    const keepFamily = mechanism !== 'session' ? sessionId : undefined;
+    const keepFamily = mechanism === 'jwt' ? sessionId : undefined;
     const sessions = await this.sessions.revokeOthers(principal.subject, keepSession);
     const families = this.families;
     if (!families) return sessions;
