@@ -72,6 +72,12 @@ export default defineConfig(
   },
 
   {
+    // The example apps compile with their own tsconfig and installed packages (npm run test:examples).
+    files: ['examples/**/*.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
@@ -82,7 +88,7 @@ export default defineConfig(
     languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
   {
-    files: ['**/*.cjs'],
+    files: ['**/*.cjs', 'examples/cjs-express/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

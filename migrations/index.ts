@@ -1,7 +1,11 @@
+import { apiKeysMigrations } from '@gatehouse/api-keys';
+import { sessionsMigrations } from '@gatehouse/sessions';
+import { tokensMigrations } from '@gatehouse/tokens';
 import { DemoSchema1795837676396 } from './1795837676396-DemoSchema.js';
-import { ApiKeys1795838119056 } from './1795838119056-ApiKeys.js';
-import { Sessions1795838500000 } from './1795838500000-Sessions.js';
-import { RefreshFamilies1795839000000 } from './1795839000000-RefreshFamilies.js';
 
-/** Every migration, in order. `npm run migration:generate -- migrations/<Name>` writes new files here; list them below. */
-export const migrations: Function[] = [DemoSchema1795837676396, ApiKeys1795838119056, Sessions1795838500000, RefreshFamilies1795839000000];
+/**
+ * Every migration of the demo's PostgreSQL schema: its own tables (this folder:
+ * `npm run migration:generate -- migrations/<Name>` writes new files here; list them below) and
+ * each library's exported array, as any app using the libraries adds them.
+ */
+export const migrations: Function[] = [DemoSchema1795837676396, ...apiKeysMigrations, ...sessionsMigrations, ...tokensMigrations];

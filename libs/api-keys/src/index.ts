@@ -22,5 +22,6 @@ export * from './client-credentials.module.js';
 export { CLIENT_CREDENTIALS_ASYNC_OPTIONS_TYPE, CLIENT_CREDENTIALS_OPTIONS_TYPE } from './client-credentials.module-definition.js';
 export * from './client-credentials-options.interface.js';
 export * from './service-token.client.js';
+export * from './migrations/index.js';
 export * from './api-key-endpoints.controller.js';
 export * from './api-key-endpoints.module.js';

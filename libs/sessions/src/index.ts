@@ -21,6 +21,7 @@ export * from './sessions.module.js';
 export { SESSIONS_ASYNC_OPTIONS_TYPE, SESSIONS_OPTIONS_TYPE } from './sessions.module-definition.js';
 export * from './sessions-options.interface.js';
 export * from './typeorm-session.store.js';
+export * from './migrations/index.js';
 export * from './account-api-keys.js';
 export * from './session-endpoints.controller.js';
 export * from './session-endpoints.module.js';

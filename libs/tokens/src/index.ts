@@ -23,3 +23,4 @@ export * from './tokens.entities.js';
 export * from './tokens.module.js';
 export * from './typeorm-refresh-token.store.js';
 export * from './verified-token.cache.js';
+export * from './migrations/index.js';

@@ -1,0 +1,3 @@
+import { httpChecks } from '../../support/http-checks.mjs';
+
+httpChecks();
