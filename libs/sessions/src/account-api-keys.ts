@@ -1,14 +1,30 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Principal } from '@gatehouse/core';
-import type { ApiKeysService, ApiKeyView } from '@gatehouse/api-keys';
+import type { ApiKeysService } from '@gatehouse/api-keys';
+
+/**
+ * A key as `@gatehouse/api-keys` shows it to its owner (its `ApiKeyView`: never the key, never a
+ * hash; the answer carries every field of it), typed here so that the sessions package does not need
+ * the API-keys package to compile.
+ */
+export interface SettledApiKey {
+  id: string;
+  name: string;
+  hint: string;
+  scopes: string[];
+  status: 'active' | 'expired' | 'revoked';
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
 
 /** What a password change did to the account's API keys. */
 export interface ApiKeysAfterPasswordChange {
   /** Active keys that the change revoked. */
-  revokedApiKeys: ApiKeyView[];
+  revokedApiKeys: SettledApiKey[];
   /** Active keys that stay, because the request named them in `keepApiKeys`. */
-  keptApiKeys: ApiKeyView[];
+  keptApiKeys: SettledApiKey[];
 }
 
 /**
@@ -38,7 +54,7 @@ export class AccountApiKeys implements OnModuleInit {
     if (!keys) return { revokedApiKeys: [], keptApiKeys: [] };
     const active = (await keys.list(owner)).filter((key) => key.status === 'active');
     const kept = active.filter((key) => keep.includes(key.id));
-    const revoked: ApiKeyView[] = [];
+    const revoked: SettledApiKey[] = [];
     for (const key of active.filter((candidate) => !keep.includes(candidate.id))) revoked.push(await keys.revoke(owner, key.id));
     return { revokedApiKeys: revoked, keptApiKeys: kept };
   }
