@@ -61,7 +61,7 @@ describe.each(ADAPTERS)('the account page in Chromium (%s)', (adapter) => {
   }
 
   /** The caller's API keys, read with the browser's own session (cookie + CSRF). */
-  const keysOf = async (): Promise<Array<{ id: string; name: string; status: string }>> =>
+  const keysOf = async (): Promise<Array<{ id: string; name: string; status: string; rotatedFromId: string | null }>> =>
     page.evaluate(async () => (await fetch('/api-keys')).json());
 
   /** Loads `html` from an attacker origin and waits until its form lands on the demo. */
@@ -105,8 +105,9 @@ describe.each(ADAPTERS)('the account page in Chromium (%s)', (adapter) => {
     // The list now holds the new key and the old one in its grace period, both active.
     await page.waitForFunction(() => document.querySelectorAll('#keys li[data-status=active]').length === 2);
     await request(demo.http).get('/me').set('X-API-Key', shown!).expect(200);
-    // Revoking the new key (newest first) also ends its predecessor still in grace.
-    await page.locator('#keys li[data-status=active]').first().getByRole('button', { name: 'Revoke' }).click();
+    // Revoking the new key also ends its predecessor still in grace.
+    const successor = (await keysOf()).find((key) => key.rotatedFromId !== null)!;
+    await page.locator(`#keys li[data-id="${successor.id}"]`).getByRole('button', { name: 'Revoke' }).click();
     await page.waitForFunction(() => document.querySelectorAll('#keys li[data-status=active]').length === 0);
     await request(demo.http).get('/me').set('X-API-Key', rotated!).expect(401);
     await request(demo.http).get('/me').set('X-API-Key', shown!).expect(401);
