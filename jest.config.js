@@ -23,5 +23,7 @@ export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // Fault injection (own redis-server, a TCP proxy to PostgreSQL, demo child processes): npm run test:faults.
+    ...(process.env.GATEHOUSE_FAULTS === '1' ? [{ ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'] }] : []),
   ],
 };

@@ -1,4 +1,5 @@
 import { apiKeysMigrations } from '@gatehouse/api-keys';
+import { coreMigrations } from '@gatehouse/core';
 import { sessionsMigrations } from '@gatehouse/sessions';
 import { tokensMigrations } from '@gatehouse/tokens';
 import { DemoSchema1795837676396 } from './1795837676396-DemoSchema.js';
@@ -8,4 +9,4 @@ import { DemoSchema1795837676396 } from './1795837676396-DemoSchema.js';
  * `npm run migration:generate -- migrations/<Name>` writes new files here; list them below) and
  * each library's exported array, as any app using the libraries adds them.
  */
-export const migrations: Function[] = [DemoSchema1795837676396, ...apiKeysMigrations, ...sessionsMigrations, ...tokensMigrations];
+export const migrations: Function[] = [DemoSchema1795837676396, ...apiKeysMigrations, ...sessionsMigrations, ...tokensMigrations, ...coreMigrations];

@@ -35,6 +35,6 @@ export async function createDemoApp(options: DemoModuleOptions): Promise<INestAp
   }
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Signals are handled by enableGracefulShutdown (main.ts): it drains HTTP before Nest's hooks run.
   return app;
 }

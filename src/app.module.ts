@@ -4,7 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DestinationStream } from 'pino';
-import { GatehouseModule, HttpErrorFilter, type Clock } from '@gatehouse/core';
+import { coreEntities, GatehouseModule, HttpErrorFilter, type Clock } from '@gatehouse/core';
 import { AccountPageModule } from './account/account-page.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ApiKeysDemoModule } from './api-keys/api-keys-demo.module.js';
@@ -38,8 +38,18 @@ export class AppModule {
         LoggingModule.forRoot(config.logLevel, logStream),
         EventEmitterModule.forRoot({ wildcard: true, delimiter: '.' }),
         ScheduleModule.forRoot(),
-        TypeOrmModule.forRoot({ ...databaseOptions(config.databaseUrl, config.dataDir), autoLoadEntities: true }),
-        GatehouseModule.forRoot({ redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, ...(clock ? { clock } : {}) }),
+        TypeOrmModule.forRoot({
+          ...databaseOptions(config.databaseUrl, config.dataDir, { connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: config.databaseQueryTimeoutMs }),
+          autoLoadEntities: true,
+        }),
+        // Durable revocations: core's table on the app's DataSource.
+        TypeOrmModule.forFeature(coreEntities),
+        GatehouseModule.forRoot({
+          redisUrl: config.redisUrl,
+          redisKeyPrefix: config.redisKeyPrefix,
+          revocationMaxStalenessMs: config.revocationMaxStalenessSeconds * 1000,
+          ...(clock ? { clock } : {}),
+        }),
         RateLimitsModule.forRoot(config),
         AccountsModule,
         OrdersModule,

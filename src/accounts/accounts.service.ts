@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type Repository } from 'typeorm';
-import { Clock, GatehouseError, SecurityEvents, type GatehouseAccounts, type PasswordChangeOutcome, type VerifiedAccount } from '@gatehouse/core';
+import { Clock, GatehouseError, SecurityEvents, serializeWrite, type GatehouseAccounts, type PasswordChangeOutcome, type VerifiedAccount } from '@gatehouse/core';
 import { Account } from './account.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
@@ -21,7 +21,7 @@ function toView(account: Account): AccountView {
   return { id: account.id, email: account.email, scopes: account.scopes.split(' ').filter(Boolean), passwordChangedAt: account.passwordChangedAt };
 }
 
-/** Registration, password checks and password changes for the demo's users: gatehouse's `GatehouseAccounts`. */
+/** Registration, password checks and password changes for the demo's users: the app's `GatehouseAccounts`. */
 @Injectable()
 export class AccountsService implements GatehouseAccounts {
   constructor(
@@ -45,7 +45,7 @@ export class AccountsService implements GatehouseAccounts {
       passwordChangedAt: now,
     });
     try {
-      await this.accounts.insert(account);
+      await serializeWrite(this.accounts.manager.connection, () => this.accounts.insert(account));
     } catch (error) {
       // Two registrations raced past the existence check: the unique index decides.
       if (error instanceof QueryFailedError) throw new GatehouseError('conflict', { message: 'That email is already registered.' });
@@ -55,15 +55,15 @@ export class AccountsService implements GatehouseAccounts {
     return { id: account.id };
   }
 
-  /** `GatehouseAccounts`: the account for these credentials, or undefined (the same for an unknown email). */
+  /** The account for these credentials, or `undefined` (the same answer for unknown emails; the hash is checked either way). */
   async verifyCredentials({ email, password }: { email: string; password: string }): Promise<VerifiedAccount | undefined> {
     const account = await this.accounts.findOneBy({ email: email.trim().toLowerCase() });
-    // Verifies against a dummy hash when there is no account, so timing does not tell them apart.
     const ok = await this.hasher.verify(account?.passwordHash, password);
-    return account && ok ? { subject: account.id, scopes: toView(account).scopes } : undefined;
+    if (!account || !ok) return undefined;
+    return { subject: account.id, scopes: toView(account).scopes };
   }
 
-  /** `GatehouseAccounts`: the scopes the account holds now, or undefined when it is gone. */
+  /** The scopes the account holds now, or `undefined` when it is gone. */
   async scopesOf(subject: string): Promise<readonly string[] | undefined> {
     return (await this.findById(subject))?.scopes;
   }
@@ -73,17 +73,21 @@ export class AccountsService implements GatehouseAccounts {
     return account ? toView(account) : undefined;
   }
 
-  /** `GatehouseAccounts`: checks the current password, then stores the new one; gatehouse ends sessions, tokens and keys. */
-  async changePassword(subject: string, current: string, next: string): Promise<PasswordChangeOutcome> {
-    const account = await this.accounts.findOneBy({ id: subject });
-    if (!account || !(await this.hasher.verify(account.passwordHash, current))) {
-      this.events.emit('password_change.failed', { subject });
+  /**
+   * Changes the password after checking the current one; the caller revokes sessions and tokens.
+   * A wrong current password is an outcome, not an error: the caller answers 403 and stays signed in.
+   */
+  async changePassword(id: string, current: string, next: string): Promise<PasswordChangeOutcome> {
+    const account = await this.accounts.findOneBy({ id });
+    if (!account) throw new GatehouseError('invalid_credentials');
+    if (!(await this.hasher.verify(account.passwordHash, current))) {
+      this.events.emit('password_change.failed', { subject: id });
       return 'current_password_incorrect';
     }
     account.passwordHash = await this.hasher.hash(next);
     account.passwordChangedAt = this.clock.now();
-    await this.accounts.save(account);
-    this.events.emit('account.password_changed', { subject });
+    await serializeWrite(this.accounts.manager.connection, () => this.accounts.save(account));
+    this.events.emit('account.password_changed', { subject: id });
     return 'changed';
   }
 }

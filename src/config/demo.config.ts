@@ -46,6 +46,14 @@ export interface DemoConfig {
   accessTokenTtlSeconds: number;
   /** `TOKEN_ALGORITHM`: `EdDSA` (default) or `ES256`, for the signing key generated on first start. */
   tokenAlgorithm: 'EdDSA' | 'ES256';
+  /** `DATABASE_CONNECT_TIMEOUT_MS`, default 2000: opening a connection, or waiting for a free one in the pool, fails (503) after this. */
+  databaseConnectTimeoutMs: number;
+  /** `DATABASE_QUERY_TIMEOUT_MS`, default 5000: a statement (PostgreSQL `statement_timeout` and client-side timeout; SQLite `busy_timeout`) fails (503) after this. */
+  databaseQueryTimeoutMs: number;
+  /** `REVOCATION_MAX_STALENESS_SECONDS`, default 30: past this without Redis pub/sub or a good database poll, credentials are refused (503). */
+  revocationMaxStalenessSeconds: number;
+  /** `SHUTDOWN_DRAIN_TIMEOUT_MS`, default 10000: on SIGTERM, in-flight requests get this long to finish before connections are closed. */
+  shutdownDrainTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +129,10 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     bodyLimitBytes: env.BODY_LIMIT_BYTES ? parsePositiveInt('BODY_LIMIT_BYTES', env.BODY_LIMIT_BYTES) : 16_384,
     accessTokenTtlSeconds: parseAccessTokenTtl(env.ACCESS_TOKEN_TTL_SECONDS ?? '600'),
     tokenAlgorithm: parseTokenAlgorithm(env.TOKEN_ALGORITHM ?? 'EdDSA'),
+    databaseConnectTimeoutMs: parsePositiveInt('DATABASE_CONNECT_TIMEOUT_MS', env.DATABASE_CONNECT_TIMEOUT_MS ?? '2000'),
+    databaseQueryTimeoutMs: parsePositiveInt('DATABASE_QUERY_TIMEOUT_MS', env.DATABASE_QUERY_TIMEOUT_MS ?? '5000'),
+    revocationMaxStalenessSeconds: parsePositiveInt('REVOCATION_MAX_STALENESS_SECONDS', env.REVOCATION_MAX_STALENESS_SECONDS ?? '30'),
+    shutdownDrainTimeoutMs: parsePositiveInt('SHUTDOWN_DRAIN_TIMEOUT_MS', env.SHUTDOWN_DRAIN_TIMEOUT_MS ?? '10000'),
   };
 }
 

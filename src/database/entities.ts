@@ -1,4 +1,5 @@
 import { apiKeysEntities } from '@gatehouse/api-keys';
+import { coreEntities } from '@gatehouse/core';
 import { sessionsEntities } from '@gatehouse/sessions';
 import { tokensEntities } from '@gatehouse/tokens';
 import { Account } from '../accounts/account.entity.js';
@@ -9,4 +10,4 @@ import { Order } from '../orders/order.entity.js';
  * (ormconfig.ts) and the schema test read this list; the running app loads the same entities
  * through `TypeOrmModule.forFeature` in each module.
  */
-export const demoEntities: Function[] = [Account, Order, ...apiKeysEntities, ...sessionsEntities, ...tokensEntities];
+export const demoEntities: Function[] = [Account, Order, ...coreEntities, ...apiKeysEntities, ...sessionsEntities, ...tokensEntities];

@@ -22,6 +22,10 @@ export const REDACT_PATHS = [
   '*.api_key',
   '*.csrfToken',
   '*.client_secret',
+  '*.client_assertion',
+  '*.jwt',
+  '*.session_id',
+  '*.code_verifier',
 ];
 
 interface IncomingLike {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { ApiKeyAuth, Clock, CurrentPrincipal, Scopes } from '@gatehouse/core';
+import { ApiKeyAuth, Clock, CurrentPrincipal, Scopes, serializeWrite } from '@gatehouse/core';
 import { CreateOrderDto } from './create-order.dto.js';
 import { Order } from './order.entity.js';
 
@@ -41,7 +41,7 @@ export class OrdersController {
   @HttpCode(201)
   async create(@CurrentPrincipal('subject') subject: string, @Body() body: CreateOrderDto): Promise<OrderView> {
     const order = this.orders.create({ id: randomUUID(), ownerId: subject, item: body.item, quantity: body.quantity, createdAt: this.clock.now() });
-    await this.orders.insert(order);
+    await serializeWrite(this.orders.manager.connection, () => this.orders.insert(order));
     return toView(order);
   }
 }

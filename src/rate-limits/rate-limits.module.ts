@@ -4,6 +4,7 @@ import { ThrottlerModule, type ThrottlerOptions } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Redis } from 'ioredis';
 import { SIGN_IN_ROUTE_KEY, type GatehouseRequest } from '@gatehouse/core';
+import { SIGN_IN_ROUTE } from '@gatehouse/tokens';
 import type { DemoConfig } from '../config/demo.config.js';
 import { apiKeyThrottlers } from './api-key-throttlers.js';
 import { GatehouseThrottlerGuard } from './gatehouse-throttler.guard.js';
@@ -12,7 +13,9 @@ import { LOGIN_RATE_LIMIT_KEY } from './login-rate-limit.decorator.js';
 const THROTTLER_REDIS = Symbol('demo:throttler-redis');
 
 const isLoginRoute = (context: ExecutionContext): boolean =>
-  Reflect.getMetadata(LOGIN_RATE_LIMIT_KEY, context.getHandler()) === true || Reflect.getMetadata(SIGN_IN_ROUTE_KEY, context.getHandler()) === true;
+  Reflect.getMetadata(LOGIN_RATE_LIMIT_KEY, context.getHandler()) === true ||
+  Reflect.getMetadata(SIGN_IN_ROUTE, context.getHandler()) === true ||
+  Reflect.getMetadata(SIGN_IN_ROUTE_KEY, context.getHandler()) === true;
 
 /** The account a login attempt names (lower-cased email), or the IP when the body names none. */
 const loginAccount = (request: GatehouseRequest & { body?: unknown }): string => {

@@ -17,7 +17,7 @@ withRedis('Redis cache and revocation store (two instances)', () => {
   const prefix = `gatehouse-test-${randomBytes(6).toString('hex')}:`;
   const buses: RedisBus[] = [];
   const bus = async () => {
-    const created = new RedisBus(process.env.REDIS_URL as string, prefix);
+    const created = await RedisBus.create(process.env.REDIS_URL as string, prefix);
     await created.connect();
     buses.push(created);
     return created;

@@ -22,7 +22,7 @@ describe.each(ADAPTERS)('demo app (%s)', (adapter) => {
 
   it('GET /health reports the database and cache as up', async () => {
     const response = await request(demo.http).get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', database: 'up', cache: 'up' });
+    expect(response.body).toEqual({ status: 'ok', database: 'up', cache: 'up', revocations: 'fresh' });
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
@@ -140,7 +140,7 @@ describe.each(ADAPTERS)('demo rate limits and readiness (%s)', (adapter) => {
     try {
       await demo.app.get(DataSource).destroy();
       const response = await request(demo.http).get('/health').expect(503);
-      expect(response.body).toEqual({ status: 'unavailable', database: 'down', cache: 'up' });
+      expect(response.body).toEqual({ status: 'unavailable', database: 'down', cache: 'up', revocations: 'fresh' });
     } finally {
       await demo.close();
     }

@@ -69,4 +69,25 @@ describe.each(ADAPTERS)('secrets never reach logs or error bodies (%s)', (adapte
       expect({ name, inErrors: errorBodies.some((body) => body.includes(secret)) }).toEqual({ name, inErrors: false });
     }
   });
+
+  it('redacts a percent-encoded API key and tokens under every secret-bearing query name from the request log', async () => {
+    const browser = await login(demo, (await registerUser(demo, 'encoded')).email);
+    const created = await request(demo.http).post('/api-keys').set(asBrowser(browser)).send({ name: 'ci', scopes: ['orders:read'] }).expect(201);
+    const apiKey: string = created.body.key;
+    const { accessToken, refreshToken } = await issueTokens(demo, (await registerUser(demo, 'encoded')).email);
+    const prefix = 'gh_live_';
+    const encodedKey = `${prefix}%${apiKey.charCodeAt(prefix.length).toString(16).toUpperCase()}${apiKey.slice(prefix.length + 1)}`;
+    const tail = apiKey.slice(prefix.length + 1);
+    await request(demo.http).get(`/orders?q=${encodedKey}`).set('Cookie', browser.cookie);
+    for (const name of ['access_token', 'refresh_token', 'jwt', 'session_id', 'token', 'code', 'client_secret']) {
+      await request(demo.http).get(`/orders?${name}=${name.includes('refresh') ? refreshToken : accessToken}&page=2`);
+    }
+    await request(demo.http).get(`/orders?session_id=${browser.secret}`);
+    const logs = demo.logs.join('\n');
+    expect(logs).toContain('/orders?q=[REDACTED]');
+    expect(logs).toContain('/orders?jwt=[REDACTED]&page=2');
+    for (const [name, secret] of Object.entries({ tail, accessTokenSignature: accessToken.split('.')[2] as string, refreshToken, sessionId: browser.secret })) {
+      expect({ name, inLogs: logs.includes(secret) }).toEqual({ name, inLogs: false });
+    }
+  });
 });

@@ -48,6 +48,21 @@ export interface StartDemoOptions {
   now?: number;
   /** Share a clock with another app. */
   clock?: ManualClock;
+  /** Listen on this loopback port (e.g. one `freePort()` gave, to put it in `PUBLIC_ORIGIN` first); default: any. */
+  port?: number;
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /**
@@ -70,7 +85,7 @@ export async function startDemo(adapter: AdapterName, options: StartDemoOptions 
   const logs: string[] = [];
   activeLogs.add(logs);
   const app = await createDemoApp({ config, clock, logStream: logSink });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -48,7 +48,8 @@ describe.each(ADAPTERS)('token endpoints (%s)', (adapter) => {
     await me(demo, second.access_token).expect(200);
 
     demo.clock.advance(3_000); // past the 2 s leeway
-    const reuse = await refresh(demo, first.refresh_token).expect(401);
+    // RFC 6749 §5.2: a reused grant is 400 invalid_grant, like any other dead one.
+    const reuse = await refresh(demo, first.refresh_token).expect(400);
     expect(reuse.body).toMatchObject({ error: 'invalid_grant', code: 'refresh_token_reused' });
 
     for (const accessToken of [first.access_token, second.access_token]) {
@@ -100,7 +101,9 @@ describe.each(ADAPTERS)('token endpoints (%s)', (adapter) => {
     expect(other.body).toMatchObject({ error: 'unsupported_grant_type' });
     const missing = await request(demo.http).post('/auth/refresh').send({}).expect(400);
     expect(missing.body.code).toBe('invalid_request');
-    for (const garbage of ['', 'x', 'A'.repeat(43)]) {
+    // An empty parameter counts as omitted (RFC 6749 §3.2).
+    expect((await refresh(demo, '').expect(400)).body.code).toBe('invalid_request');
+    for (const garbage of ['x', 'A'.repeat(43)]) {
       expect((await refresh(demo, garbage).expect(400)).body.code).toBe('invalid_grant');
     }
   });

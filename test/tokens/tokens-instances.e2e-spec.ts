@@ -47,7 +47,7 @@ withRedis.each(ADAPTERS)('token revocation across two instances sharing Redis (%
     await me(b, tokens.access_token).expect(200); // now cached on B
     await refresh(a, tokens.refresh_token).expect(200);
     a.clock.advance(3_000);
-    await refresh(a, tokens.refresh_token).expect(401);
+    await refresh(a, tokens.refresh_token).expect(400); // reuse: invalid_grant (RFC 6749 §5.2)
     const waited = await eventually(async () => !(await servedBy(b, tokens.access_token)), 1_000);
     expect(waited).toBeLessThan(1_000);
     expect((await me(b, tokens.access_token).expect(401)).body.code).toBe('token_revoked');

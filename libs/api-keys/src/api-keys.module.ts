@@ -1,6 +1,6 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { registerSecretPattern } from '@gatehouse/core';
+import { registerSecretField, registerSecretPattern } from '@gatehouse/core';
 import { API_KEYS_OPTIONS } from './api-keys.constants.js';
 import { ApiKeysConfigurableModule, API_KEYS_MODULE_OPTIONS } from './api-keys.module-definition.js';
 import { resolveApiKeysOptions, type ApiKeysModuleOptions, type ResolvedApiKeysOptions } from './api-keys-options.interface.js';
@@ -33,6 +33,7 @@ import { TypeOrmApiKeyStore } from './typeorm-api-key.store.js';
         const resolved = resolveApiKeysOptions(options);
         // Keys that reach a URL anyway are masked wherever core redacts URLs (request logs).
         registerSecretPattern(apiKeyPattern(resolved.acceptedPrefixes, { bounded: false }));
+        registerSecretField(resolved.header);
         return resolved;
       },
     },

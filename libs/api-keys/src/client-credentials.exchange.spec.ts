@@ -72,6 +72,18 @@ describe('ClientCredentialsExchange', () => {
     );
   });
 
+  it('accepts client_secret_post (client_id + client_secret in the form), RFC 8707 resource, and ignores unknown parameters', async () => {
+    const response = await exchange.exchange(
+      form({ grant_type: 'client_credentials', client_id: keyId, client_secret: key, resource: 'billing-api', nonce: ['x', 'y'], foo: 'bar' }),
+    );
+    expect(decodeJwt(response.access_token)).toMatchObject({ client_id: keyId, kind: 'service', aud: 'billing-api' });
+    expect((await refusal(() => exchange.exchange(form({ grant_type: 'client_credentials', client_id: 'other', client_secret: key })))).code).toBe('invalid_client');
+    expect((await refusal(() => exchange.exchange(form({ grant_type: 'client_credentials', client_id: keyId, client_secret: key }, { 'x-api-key': key })))).code).toBe(
+      'invalid_request',
+    );
+    expect((await refusal(() => exchange.exchange(form({ grant_type: 'client_credentials', resource: 'evil-api' }, { 'x-api-key': key })))).code).toBe('invalid_target');
+  });
+
   it.each<[string, string, FormRequest]>([
     ['no grant_type', 'invalid_request', form({}, { 'x-api-key': 'k' })],
     ['another grant type', 'unsupported_grant_type', form({ grant_type: 'password' }, { 'x-api-key': 'k' })],
@@ -80,7 +92,8 @@ describe('ClientCredentialsExchange', () => {
     ['no client credential', 'invalid_client', form({ grant_type: 'client_credentials' })],
     ['an unknown key', 'invalid_client', form({ grant_type: 'client_credentials' }, { 'x-api-key': 'gh_live_nope' })],
     ['a bearer token', 'invalid_client', form({ grant_type: 'client_credentials' }, { authorization: 'Bearer abc' })],
-    ['the key in the body', 'invalid_request', form({ grant_type: 'client_credentials', client_secret: 'x' })],
+    ['a client_secret without client_id', 'invalid_request', form({ grant_type: 'client_credentials', client_secret: 'x' })],
+    ['a refresh grant without refresh_token', 'invalid_request', form({ grant_type: 'refresh_token' })],
   ])('answers %s with %s', async (_label, code, request) => {
     expect((await refusal(() => exchange.exchange(request))).code).toBe(code);
   });
@@ -90,7 +103,8 @@ describe('ClientCredentialsExchange', () => {
     expect((await refusal(() => exchange.exchange(form({ grant_type: 'client_credentials', scope: 'orders:read admin' }, headers)))).code).toBe(
       'invalid_scope',
     );
-    expect((await refusal(() => exchange.exchange(form({ grant_type: 'client_credentials', scope: '' }, headers)))).code).toBe('invalid_scope');
+    // An empty parameter is an omitted one (RFC 6749 §3.2): all of the key's scopes.
+    expect((await exchange.exchange(form({ grant_type: 'client_credentials', scope: '' }, headers))).scope).toBe('orders:read orders:write');
     expect((await refusal(() => exchange.exchange(form({ grant_type: 'client_credentials', audience: 'evil-api' }, headers)))).code).toBe(
       'invalid_target',
     );

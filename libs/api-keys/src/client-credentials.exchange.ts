@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GATEHOUSE_OPTIONS, GatehouseError, readHeader, type GatehouseRequest, type Principal, type ResolvedGatehouseOptions } from '@gatehouse/core';
-import { AccessTokenIssuer } from '@gatehouse/tokens';
-import { API_KEYS_OPTIONS, CLIENT_CREDENTIALS_OPTIONS, apiKeyTokenSessionId } from './api-keys.constants.js';
-import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
-import { ApiKeyVerifier } from './api-key.verifier.js';
+import { GatehouseError, readHeader, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { AccessTokenIssuer, readOAuthParameters, refreshWith, TokenEndpointContext, TokenGrants, toTokenResponse, type TokenResponseBody } from '@gatehouse/tokens';
+import { CLIENT_CREDENTIALS_OPTIONS, apiKeyTokenSessionId } from './api-keys.constants.js';
+import { ApiKeyOAuthClients } from './api-key-oauth-clients.js';
 import type { ResolvedClientCredentialsOptions } from './client-credentials-options.interface.js';
 
 /** A successful token response (RFC 6749 §5.1). */
@@ -16,32 +15,38 @@ export interface ClientCredentialsTokenResponse {
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
+/** The parameters `/oauth/token` reads; any other is ignored (RFC 6749 §3.2). */
+const PARAMETERS = ['grant_type', 'scope', 'resource', 'audience', 'client_id', 'client_secret', 'refresh_token'] as const;
+type Parameters = Partial<Record<(typeof PARAMETERS)[number], string>>;
+
 /**
- * The client-credentials grant (RFC 6749 §4.4) with an API key as the client credential: the
- * key's owner becomes `sub`, its id `client_id`, and the token carries the requested scopes
- * (all of the key's by default, never more) for one allowed audience. Errors are RFC 6749 §5.2:
- * `invalid_request`, `invalid_client`, `invalid_scope`, `unsupported_grant_type`, and RFC 8707's
- * `invalid_target` for an audience not on the list. The token's `sid` names the key, so revoking
- * the key revokes its service tokens too.
+ * The token endpoint of OAuth clients. `client_credentials` (RFC 6749 §4.4) with an API key as
+ * the client credential (key header, `client_secret_basic`, `client_secret_post`): the key's
+ * owner becomes `sub`, its id `client_id`, and the token carries the requested scopes (all of
+ * the key's by default, never more) for the audience its RFC 8707 `resource` names (`audience`
+ * is read too, for older clients). `refresh_token` (RFC 6749 §6) is the tokens library's
+ * refresh grant, so one `token_endpoint` serves both. Errors are RFC 6749 §5.2. A service
+ * token's `sid` names the key, so revoking the key revokes its service tokens too.
  */
 @Injectable()
 export class ClientCredentialsExchange {
   constructor(
     @Inject(CLIENT_CREDENTIALS_OPTIONS) protected readonly options: ResolvedClientCredentialsOptions,
-    @Inject(API_KEYS_OPTIONS) protected readonly keyOptions: ResolvedApiKeysOptions,
-    protected readonly verifier: ApiKeyVerifier,
+    protected readonly clients: ApiKeyOAuthClients,
     protected readonly issuer: AccessTokenIssuer,
-    @Inject(GATEHOUSE_OPTIONS) protected readonly gatehouse: ResolvedGatehouseOptions,
+    protected readonly grants: TokenGrants,
+    protected readonly context: TokenEndpointContext,
   ) {}
 
-  async exchange(request: GatehouseRequest & { body?: unknown }): Promise<ClientCredentialsTokenResponse> {
+  /** The RFC 6749 §5.1 response for a `client_credentials` or `refresh_token` grant. */
+  async exchange(request: GatehouseRequest & { body?: unknown }): Promise<ClientCredentialsTokenResponse | TokenResponseBody> {
     const form = this.readForm(request);
-    const grantType = form.get('grant_type');
-    if (grantType === undefined) throw oauth('invalid_request', 'grant_type is required.');
-    if (grantType !== 'client_credentials') throw oauth('unsupported_grant_type');
+    if (form.grant_type === undefined) throw oauth('invalid_request', 'grant_type is required.');
+    if (form.grant_type === 'refresh_token') return this.refresh(request, form);
+    if (form.grant_type !== 'client_credentials') throw oauth('unsupported_grant_type');
     const client = await this.authenticate(request, form);
-    const scopes = this.grantedScopes(form.get('scope'), client);
-    const audience = this.audience(form.get('audience'));
+    const scopes = this.grantedScopes(form.scope, client);
+    const audience = this.audience(form.resource, form.audience);
     const issued = await this.issuer.issue({
       subject: client.subject,
       scopes,
@@ -54,63 +59,30 @@ export class ClientCredentialsExchange {
     return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
   }
 
-  /** The form parameters; each may appear once (RFC 6749 §3.2), and only form bodies are read. */
-  protected readForm(request: GatehouseRequest & { body?: unknown }): Map<string, string> {
-    const type = readHeader(request, 'content-type')?.split(';')[0].trim().toLowerCase();
+  /** The form parameters this endpoint reads; each may appear once, and only form bodies are read. */
+  protected readForm(request: GatehouseRequest & { body?: unknown }): Parameters {
+    const type = readHeader(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
       throw oauth('invalid_request', 'The body must be application/x-www-form-urlencoded.');
     }
-    const body = request.body;
-    const form = new Map<string, string>();
-    if (body === undefined || body === null) return form;
-    if (typeof body !== 'object') throw oauth('invalid_request');
-    for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-      if (typeof value !== 'string') throw oauth('invalid_request', `Parameter ${name.slice(0, 40)} must be sent once.`);
-      form.set(name, value);
-    }
-    return form;
+    return readOAuthParameters(request.body, PARAMETERS);
   }
 
-  /** The API key from the key header, or as the password of HTTP Basic (`client_id` = key id). */
-  protected async authenticate(request: GatehouseRequest, form: Map<string, string>): Promise<Principal> {
-    const header = request.headers[this.keyOptions.header];
+  /** The API key client; a non-Basic `Authorization` (e.g. a bearer token) or no credential at all is `invalid_client`. */
+  protected async authenticate(request: GatehouseRequest, form: Parameters): Promise<Principal> {
     const authorization = readHeader(request, 'authorization');
-    const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
-    if (form.has('client_secret') || form.has('api_key')) {
-      throw oauth('invalid_request', 'Send the API key in a header, never in the body.');
-    }
-    if (header !== undefined && authorization !== undefined) throw oauth('invalid_request', 'Send one client credential.');
-    let key: string | undefined;
-    let clientId: string | undefined;
-    if (header !== undefined) key = typeof header === 'string' ? header : '';
-    else if (basic) {
-      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      clientId = colon >= 0 ? safeDecode(decoded.slice(0, colon)) : undefined;
-      key = colon >= 0 ? safeDecode(decoded.slice(colon + 1)) : '';
-    } else if (authorization !== undefined) {
-      throw this.invalidClient('Basic');
-    }
-    if (key === undefined) throw this.invalidClient('ApiKey');
-    const formClientId = form.get('client_id');
-    let principal: Principal;
-    try {
-      principal = await this.verifier.verify(key, request.ip);
-    } catch (error) {
-      if (error instanceof GatehouseError && error.code === 'invalid_api_key') throw this.invalidClient(basic ? 'Basic' : 'ApiKey');
-      throw error;
-    }
-    // A client_id, if sent, must name the key that authenticated (RFC 6749 §3.2.1).
-    for (const id of [clientId, formClientId]) {
-      if (id !== undefined && id !== principal.credential.id) throw this.invalidClient(basic ? 'Basic' : 'ApiKey');
-    }
-    return principal;
+    if (authorization !== undefined && !/^Basic\s/i.test(authorization)) throw this.clients.invalidClient('Basic');
+    const client = await this.clients.authenticate(request, { client_id: form.client_id, client_secret: form.client_secret });
+    if (!client) throw this.clients.invalidClient('ApiKey');
+    return client;
   }
 
-  /** RFC 6749 §5.2: 401 with a challenge for the scheme the client tried. */
-  protected invalidClient(scheme: 'Basic' | 'ApiKey'): GatehouseError {
-    const challenge = scheme === 'Basic' ? `Basic realm="${this.gatehouse.realm}"` : `ApiKey realm="${this.gatehouse.realm}", header="${this.keyOptions.header}"`;
-    return new GatehouseError('invalid_client', { headers: { 'WWW-Authenticate': challenge } });
+  /** The first-party refresh grant; API-key clients hold no refresh tokens, so a client credential here is `invalid_grant`. */
+  protected async refresh(request: GatehouseRequest, form: Parameters): Promise<TokenResponseBody> {
+    if (form.refresh_token === undefined) throw oauth('invalid_request', 'refresh_token is required.');
+    const client = await this.clients.authenticate(request, { client_id: undefined, client_secret: form.client_secret });
+    if (client) throw new GatehouseError('invalid_grant', { message: 'The refresh token was not issued to this client.' });
+    return toTokenResponse(await refreshWith(this.grants, this.context, request, form, form.refresh_token));
   }
 
   protected grantedScopes(requested: string | undefined, client: Principal): string[] {
@@ -122,9 +94,11 @@ export class ClientCredentialsExchange {
     return [...new Set(scopes)];
   }
 
-  protected audience(requested: string | undefined): string {
-    const audience = requested ?? this.options.defaultAudience;
-    if (audience === undefined) throw oauth('invalid_request', 'audience is required.');
+  /** RFC 8707 `resource` (or the older `audience`) selects the audience, from the allowed list. */
+  protected audience(resource: string | undefined, legacy: string | undefined): string {
+    if (resource !== undefined && legacy !== undefined && resource !== legacy) throw oauth('invalid_request', 'Send resource or audience, not both.');
+    const audience = resource ?? legacy ?? this.options.defaultAudience;
+    if (audience === undefined) throw oauth('invalid_request', 'resource is required.');
     if (!this.options.audiences.includes(audience)) throw oauth('invalid_target');
     return audience;
   }
@@ -132,12 +106,4 @@ export class ClientCredentialsExchange {
 
 function oauth(code: 'invalid_request' | 'invalid_scope' | 'unsupported_grant_type' | 'invalid_target', message?: string): GatehouseError {
   return new GatehouseError(code, message ? { message } : {});
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
-  }
 }

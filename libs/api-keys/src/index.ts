@@ -9,6 +9,7 @@ export * from './api-key-in-url.js';
 export * from './api-key-in-url.middleware.js';
 export * from './api-key.mechanism.js';
 export * from './api-key-anomaly.detector.js';
+export * from './api-key-oauth-clients.js';
 export * from './api-key-store.interface.js';
 export * from './api-key.strategy.js';
 export * from './api-key-usage.recorder.js';

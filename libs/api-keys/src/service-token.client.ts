@@ -84,7 +84,7 @@ export class ServiceTokenClient {
 
   private async request(): Promise<CachedToken> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (this.options.audience !== undefined) form.set('audience', this.options.audience);
+    if (this.options.audience !== undefined) form.set('resource', this.options.audience);
     if (this.options.scopes !== undefined) form.set('scope', this.options.scopes.join(' '));
     const startedAt = this.clock.now();
     let response: Response;

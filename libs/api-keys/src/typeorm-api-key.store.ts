@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { serializeWrite } from '@gatehouse/core';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeyRecord, ApiKeyStore, ApiKeyUsageDelta } from './api-key-store.interface.js';
 
-/** The default `ApiKeyStore`: the `api_keys` table on the app's DataSource (SQLite or PostgreSQL). */
+/**
+ * The default `ApiKeyStore`: the `api_keys` table on the app's DataSource (SQLite or PostgreSQL).
+ * Writes wait in core's write queue, so on SQLite none can join another caller's transaction.
+ */
 @Injectable()
 export class TypeOrmApiKeyStore implements ApiKeyStore {
   constructor(@InjectDataSource() protected readonly dataSource: DataSource) {}
@@ -15,7 +19,7 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
 
   async insert(key: ApiKeyRecord): Promise<void> {
     // A copy: TypeORM writes generated values back into the inserted object, untransformed.
-    await this.keys.insert({ ...key });
+    await this.write(() => this.keys.insert({ ...key }));
   }
 
   findByHash(hash: string): Promise<ApiKeyRecord | null> {
@@ -39,12 +43,9 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string, ownerId: string, at: number): Promise<ApiKeyRecord | null> {
-    const result = await this.keys
-      .createQueryBuilder()
-      .update(ApiKey)
-      .set({ revokedAt: at })
-      .where('id = :id AND owner_id = :ownerId AND revoked_at IS NULL', { id, ownerId })
-      .execute();
+    const result = await this.write(() =>
+      this.keys.createQueryBuilder().update(ApiKey).set({ revokedAt: at }).where('id = :id AND owner_id = :ownerId AND revoked_at IS NULL', { id, ownerId }).execute(),
+    );
     return result.affected ? this.findById(id) : null;
   }
 
@@ -53,7 +54,11 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
    * any library) fail. One conditional UPDATE claims the key, so two concurrent rotations yield
    * one successor; if inserting the successor fails, the claim is undone.
    */
-  async rotate(id: string, ownerId: string, successor: ApiKeyRecord, graceExpiresAt: number, now: number): Promise<ApiKeyRecord | null> {
+  rotate(id: string, ownerId: string, successor: ApiKeyRecord, graceExpiresAt: number, now: number): Promise<ApiKeyRecord | null> {
+    return this.write(() => this.rotateNow(id, ownerId, successor, graceExpiresAt, now));
+  }
+
+  private async rotateNow(id: string, ownerId: string, successor: ApiKeyRecord, graceExpiresAt: number, now: number): Promise<ApiKeyRecord | null> {
     const before = await this.findById(id);
     if (!before) return null;
     const result = await this.keys
@@ -99,6 +104,10 @@ export class TypeOrmApiKeyStore implements ApiKeyStore {
       FROM (VALUES ${rows.join(', ')}) AS u
       WHERE api_keys.id = u.column1`;
     const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
-    await this.dataSource.query(query, values);
+    await this.write(() => this.dataSource.query(query, values));
+  }
+
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    return serializeWrite(this.dataSource, work);
   }
 }

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { GATEHOUSE_ERRORS, type GatehouseErrorCode, type GatehouseErrorSpec } from './gatehouse-error-codes.js';
 import { GatehouseError } from './gatehouse.error.js';
+import { FAULT_RETRY_AFTER_SECONDS, isServiceUnavailableError } from './service-unavailable.js';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -57,7 +58,8 @@ function fromCode(code: GatehouseErrorCode, message?: string): ErrorResponse {
     body.error_description = body.message;
   }
   const headers: Record<string, string> = {};
-  if (spec.status === 401 || spec.status === 429) headers['Cache-Control'] = 'no-store';
+  if (spec.status === 401 || spec.status === 429 || spec.status === 503) headers['Cache-Control'] = 'no-store';
+  if (spec.status === 503) headers['Retry-After'] = String(FAULT_RETRY_AFTER_SECONDS);
   return { status: spec.status, headers, body };
 }
 
@@ -86,6 +88,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   const parsed = parserCode(error);
   if (parsed) return fromCode(parsed);
+  // Database and Redis faults (refused, timed out, pool exhausted, SQLITE_BUSY): retry later.
+  if (isServiceUnavailableError(error)) return fromCode('service_unavailable');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const payload = error.getResponse();

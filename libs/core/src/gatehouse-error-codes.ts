@@ -28,7 +28,7 @@ export const GATEHOUSE_ERRORS = {
   user_principal_required: { status: 403, message: 'Only the signed-in account holder may do this; API keys and service tokens cannot.' },
   narrowed_credential: { status: 403, message: 'This credential holds fewer scopes than the account; sign in again to manage the account.' },
   invalid_grant: { status: 400, message: 'The grant is invalid, expired or revoked.', oauthError: 'invalid_grant' },
-  refresh_token_reused: { status: 401, message: 'The refresh token was already used; its family is revoked.', oauthError: 'invalid_grant' },
+  refresh_token_reused: { status: 400, message: 'The refresh token was already used; its family is revoked.', oauthError: 'invalid_grant' },
   refresh_in_progress: { status: 409, message: 'This refresh token is being rotated; retry shortly.', oauthError: 'invalid_grant' },
   invalid_client: { status: 401, message: 'Client authentication failed.', oauthError: 'invalid_client' },
   invalid_scope: { status: 400, message: 'The requested scope is invalid or exceeds what was granted.', oauthError: 'invalid_scope' },

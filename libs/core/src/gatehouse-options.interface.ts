@@ -14,11 +14,15 @@ export interface GatehouseModuleOptions {
   redisKeyPrefix?: string;
   /** Upper bound on entries in the in-memory credential cache, per instance. Default `100000`. */
   cacheMaxEntries?: number;
-  /** Upper bound on locally mirrored revocations. Default `1000000`. */
+  /** Upper bound on locally mirrored revocations (~200 bytes each); at the bound checks refuse (503), nothing is evicted. Default `1000000`. */
   revocationMaxEntries?: number;
+  /** Milliseconds between database polls for revocations made on other instances (the path when Redis is down). Default `2000`. */
+  revocationPollIntervalMs?: number;
+  /** Once revocations newer than this many ms cannot be vouched for (no Redis pub/sub, no recent poll), credentials are refused with 503. `Infinity` keeps serving. Default `30000`. */
+  revocationMaxStalenessMs?: number;
   /** A cache implementation replacing the built-in one. Default: memory, or Redis-invalidated when `redisUrl` is set. */
   cache?: GatehouseCache;
-  /** A revocation store replacing the built-in one. Default: memory, or Redis when `redisUrl` is set. */
+  /** A revocation store replacing the built-in one. Default: the `gatehouse_revocations` table when the app's DataSource holds `coreEntities`, else memory (or Redis when `redisUrl` is set). */
   revocations?: RevocationStore;
   /** The clock every library reads. Default: the system clock. */
   clock?: Clock;
@@ -34,6 +38,8 @@ export interface ResolvedGatehouseOptions {
   redisKeyPrefix: string;
   cacheMaxEntries: number;
   revocationMaxEntries: number;
+  revocationPollIntervalMs: number;
+  revocationMaxStalenessMs: number;
   realm: string;
 }
 
@@ -45,6 +51,8 @@ export function resolveGatehouseOptions(options: GatehouseModuleOptions): Resolv
     redisKeyPrefix: options.redisKeyPrefix ?? 'gatehouse:',
     cacheMaxEntries: options.cacheMaxEntries ?? 100_000,
     revocationMaxEntries: options.revocationMaxEntries ?? 1_000_000,
+    revocationPollIntervalMs: options.revocationPollIntervalMs ?? 2_000,
+    revocationMaxStalenessMs: options.revocationMaxStalenessMs ?? 30_000,
     realm: options.realm ?? 'gatehouse',
   };
 }

@@ -1,7 +1,9 @@
-import { Inject, Module, Optional, type OnModuleDestroy, type Provider } from '@nestjs/common';
+import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
 import { GatehouseCache } from './cache.interface.js';
 import { Clock, SystemClock } from './clock.js';
+import { DurableRevocationStore } from './durable-revocation.store.js';
 import { GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS } from './gatehouse.constants.js';
 import { GatehouseExceptionFilter } from './gatehouse-exception.filter.js';
 import { GatehouseGuard } from './gatehouse.guard.js';
@@ -14,6 +16,7 @@ import { RedisBus } from './redis.bus.js';
 import { RedisCache } from './redis.cache.js';
 import { RedisRevocationStore } from './redis-revocation.store.js';
 import { RevocationStore } from './revocation-store.interface.js';
+import { RevocationRecord } from './revocation.entity.js';
 import { RoutePolicies } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { SecurityEvents } from './security-events.js';
@@ -35,7 +38,7 @@ const providers: Provider[] = [
     inject: [GATEHOUSE_OPTIONS],
     useFactory: async (options: ResolvedGatehouseOptions) => {
       if (!options.redisUrl) return null;
-      const bus = new RedisBus(options.redisUrl, options.redisKeyPrefix);
+      const bus = await RedisBus.create(options.redisUrl, options.redisKeyPrefix);
       await bus.connect();
       return bus;
     },
@@ -48,11 +51,23 @@ const providers: Provider[] = [
   },
   {
     provide: RevocationStore,
-    inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS],
-    useFactory: async (raw: GatehouseModuleOptions, options: ResolvedGatehouseOptions, bus: RedisBus | null) => {
+    inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_OPTIONS, GATEHOUSE_REDIS_BUS, Clock, { token: DataSource, optional: true }],
+    useFactory: async (raw: GatehouseModuleOptions, options: ResolvedGatehouseOptions, bus: RedisBus | null, clock: Clock, dataSource?: DataSource) => {
       if (raw.revocations) return raw.revocations;
-      if (!bus) return new MemoryRevocationStore(options.revocationMaxEntries);
-      const store = new RedisRevocationStore(bus, options.revocationMaxEntries);
+      if (dataSource?.hasMetadata(RevocationRecord)) {
+        // Loaded and polled in onModuleInit, once the DataSource is surely initialised.
+        return new DurableRevocationStore(dataSource, clock, {
+          maxEntries: options.revocationMaxEntries,
+          pollIntervalMs: options.revocationPollIntervalMs,
+          maxStalenessMs: options.revocationMaxStalenessMs,
+          pollOverlapMs: 60_000,
+        }, bus);
+      }
+      if (dataSource) {
+        new Logger('GatehouseRevocations').warn('Revocations are kept in memory/Redis only: add coreEntities (and coreMigrations) to the DataSource to make them durable');
+      }
+      if (!bus) return new MemoryRevocationStore(options.revocationMaxEntries, clock);
+      const store = new RedisRevocationStore(bus, options.revocationMaxEntries, clock);
       await store.load();
       return store;
     },
@@ -85,12 +100,25 @@ const providers: Provider[] = [
   providers,
   exports: [GATEHOUSE_OPTIONS, Clock, GatehouseCache, RevocationStore, MechanismRegistry, RoutePolicies, SecurityEvents, SignIn, GATEHOUSE_REDIS_BUS],
 })
-export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleDestroy {
-  constructor(@Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null) {
+export class GatehouseModule extends GatehouseConfigurableModule implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
+  constructor(
+    @Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null,
+    @Inject(RevocationStore) private readonly revocations: RevocationStore,
+  ) {
     super();
   }
 
+  /** Loads every revocation in force before the app takes requests. */
+  async onModuleInit(): Promise<void> {
+    if (this.revocations instanceof DurableRevocationStore) await this.revocations.start();
+  }
+
   async onModuleDestroy(): Promise<void> {
+    if (this.revocations instanceof DurableRevocationStore) await this.revocations.stop();
+  }
+
+  /** Last, after write-behind work (usage counts) has been flushed in `beforeApplicationShutdown`. */
+  async onApplicationShutdown(): Promise<void> {
     await this.bus?.close();
   }
 }

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { ManualClock, SystemClock } from './clock.js';
 import { MemoryCache } from './memory.cache.js';
+import { GatehouseError } from './gatehouse.error.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
 import { isPrincipal, missingScopes } from './principal.guards.js';
 
@@ -54,6 +55,40 @@ describe('MemoryRevocationStore', () => {
     await store.revoke('sub:u1', 1_000, 60_000);
     expect(store.revokedAt('sub:u1')).toBe(2_000);
     expect(store.revokedAt('sub:u2')).toBeUndefined();
+  });
+
+  it('never evicts a live entry: a flood of revocations at the bound refuses (503) instead of forgetting', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryRevocationStore(3, clock);
+    await store.revoke('sub:victim', 1, 600_000);
+    for (let i = 0; i < 10; i += 1) await store.revoke(`api-key:${i}`, 1, 60_000);
+    expect(store.size).toBe(3);
+    const refusal = (() => {
+      try {
+        store.revokedAt('sub:other');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(GatehouseError);
+    expect(refusal).toMatchObject({ code: 'service_unavailable', status: 503 });
+    // Once every turned-away entry would have expired, checks answer again; the victim is still there.
+    clock.advance(60_000);
+    expect(store.revokedAt('sub:victim')).toBe(1);
+    expect(store.revokedAt('api-key:0')).toBeUndefined();
+  });
+
+  it('lets entries leave by expiry, making room for new ones', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryRevocationStore(2, clock);
+    await store.revoke('a', 1, 1_000);
+    await store.revoke('b', 1, 1_000);
+    clock.advance(1_000);
+    expect(store.revokedAt('a')).toBeUndefined();
+    await store.revoke('c', 2, 1_000);
+    await store.revoke('d', 2, 1_000);
+    expect(store.revokedAt('c')).toBe(2);
+    expect(store.revokedAt('d')).toBe(2);
   });
 });
 

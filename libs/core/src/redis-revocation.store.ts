@@ -1,3 +1,4 @@
+import type { Clock } from './clock.js';
 import { MemoryRevocationStore } from './memory-revocation.store.js';
 import type { RedisBus } from './redis.bus.js';
 
@@ -10,8 +11,9 @@ export class RedisRevocationStore extends MemoryRevocationStore {
   constructor(
     private readonly bus: RedisBus,
     maxEntries?: number,
+    clock?: Clock,
   ) {
-    super(maxEntries);
+    super(maxEntries, clock);
     bus.onMessage((message) => {
       if (message.type === 'revoke') this.remember(message.key, message.revokedAt, message.ttlMs);
     });

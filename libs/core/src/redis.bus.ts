@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 
 /** A message between instances. */
 export type BusMessage =
@@ -9,7 +9,10 @@ export type BusMessage =
 
 /**
  * One command connection and one subscriber connection to Redis, shared by the Redis cache and
- * revocation store. Messages carry the sender's id so an instance ignores its own.
+ * revocation store. Messages carry the sender's id so an instance ignores its own. ioredis is an
+ * optional peer dependency, loaded only here, when a `redisUrl` is configured.
+ *
+ * @example const bus = await RedisBus.create('redis://127.0.0.1:6379', 'gatehouse:'); await bus.connect();
  */
 export class RedisBus {
   readonly client: Redis;
@@ -19,13 +22,27 @@ export class RedisBus {
   private readonly reconnectListeners = new Set<() => void>();
   private readonly logger = new Logger('GatehouseRedis');
 
+  /** Loads ioredis (an optional peer dependency) and opens nothing yet: call `connect()`. */
+  static async create(url: string, prefix?: string): Promise<RedisBus> {
+    let RedisClient: typeof Redis;
+    try {
+      ({ Redis: RedisClient } = await import('ioredis'));
+    } catch (error) {
+      throw new Error('GatehouseModule: redisUrl is set but the optional dependency ioredis is not installed (npm install ioredis)', { cause: error });
+    }
+    // No offline queue: while Redis is down a command fails at once instead of waiting; callers
+    // that can do without Redis (publishing, health) carry on, and nothing hangs.
+    const options: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
+    return new RedisBus(new RedisClient(url, options), new RedisClient(url, options), prefix);
+  }
+
   constructor(
-    url: string,
+    client: Redis,
+    subscriber: Redis,
     readonly prefix = 'gatehouse:',
   ) {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true } as const;
-    this.client = new Redis(url, options);
-    this.subscriber = new Redis(url, options);
+    this.client = client;
+    this.subscriber = subscriber;
     for (const connection of [this.client, this.subscriber]) {
       // Connection errors are retried by ioredis; log without the URL (it may hold a password).
       connection.on('error', (error: Error) => this.logger.warn(`Redis connection error: ${error.message}`));
@@ -41,6 +58,11 @@ export class RedisBus {
 
   get channel(): string {
     return `${this.prefix}bus`;
+  }
+
+  /** True while both connections are up, so pub/sub messages from other instances arrive. */
+  isLive(): boolean {
+    return this.client.status === 'ready' && this.subscriber.status === 'ready';
   }
 
   async connect(): Promise<void> {
@@ -69,7 +91,10 @@ export class RedisBus {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+    // quit() waits for a reply that never comes while Redis is down: disconnect() instead.
+    await Promise.allSettled(
+      [this.subscriber, this.client].map((connection) => (connection.status === 'ready' ? connection.quit() : Promise.resolve(connection.disconnect()))),
+    );
   }
 
   private receive(raw: string): void {

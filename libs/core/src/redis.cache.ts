@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { MemoryCache } from './memory.cache.js';
 import type { RedisBus } from './redis.bus.js';
 
@@ -18,9 +19,18 @@ export class RedisCache extends MemoryCache {
     bus.onReconnect(() => this.entries.clear());
   }
 
+  private readonly logger = new Logger('GatehouseRedis');
+
+  /**
+   * Best effort while Redis is down: a credential that must stop working everywhere is also in
+   * the revocation list, which every instance checks on cache hits and reads from the database.
+   */
   override async invalidate(key: string): Promise<void> {
     this.drop(key);
-    await this.bus.publish({ type: 'invalidate', key });
+    if (!this.bus.isLive()) return;
+    await this.bus.publish({ type: 'invalidate', key }).catch((error: unknown) => {
+      this.logger.warn(`Cache invalidation not broadcast: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   override async isReady(): Promise<boolean> {

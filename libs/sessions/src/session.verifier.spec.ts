@@ -39,6 +39,20 @@ describe('SessionVerifier', () => {
       expect(await code(ctx.verifier.verify('A'.repeat(43)))).toBe('invalid_session');
     });
 
+    it('remembers an unknown id briefly: a repeated random cookie costs one database read per 5 s', async () => {
+      const calls = countCalls(ctx.store);
+      for (let i = 0; i < 20; i++) expect(await code(ctx.verifier.verify('B'.repeat(43)))).toBe('invalid_session');
+      expect(calls.findByHash).toBe(1);
+      ctx.clock.advance(5_000);
+      expect(await code(ctx.verifier.verify('B'.repeat(43)))).toBe('invalid_session');
+      expect(calls.findByHash).toBe(2);
+      // A different value is its own lookup; a real session is unaffected.
+      expect(await code(ctx.verifier.verify('C'.repeat(43)))).toBe('invalid_session');
+      expect(calls.findByHash).toBe(3);
+      const issued = await ctx.sessions.login('user-1', []);
+      expect(await ctx.verifier.verify(issued.secret)).toMatchObject({ id: issued.id });
+    });
+
     it('serves repeated requests from the cache with no database read or write', async () => {
       const issued = await ctx.sessions.login('user-1', ['orders:read']);
       const calls = countCalls(ctx.store);

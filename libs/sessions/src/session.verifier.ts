@@ -7,6 +7,7 @@ import { hashSessionSecret, isSessionSecret } from './session-secret.js';
 import { SessionStore } from './session-store.interface.js';
 import { SESSION_CACHE_PREFIX, SESSION_MECHANISM, SESSIONS_OPTIONS } from './sessions.constants.js';
 import type { ResolvedSessionsOptions } from './sessions-options.interface.js';
+import { UnknownSessions } from './unknown-sessions.js';
 
 /** The scopes column as a list. */
 export function splitScopes(scopes: string): string[] {
@@ -21,6 +22,7 @@ export function splitScopes(scopes: string): string[] {
 @Injectable()
 export class SessionVerifier {
   private readonly logger = new Logger('GatehouseSessions');
+  private readonly unknown: UnknownSessions;
 
   constructor(
     @Inject(SessionStore) private readonly store: SessionStore,
@@ -28,7 +30,9 @@ export class SessionVerifier {
     private readonly revocations: SessionRevocations,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SESSIONS_OPTIONS) private readonly options: ResolvedSessionsOptions,
-  ) {}
+  ) {
+    this.unknown = new UnknownSessions(options.unknownSessionCacheMs);
+  }
 
   /** The session, or a rejected 401 `invalid_session` / `session_expired`. */
   async verify(secret: string): Promise<ActiveSession> {
@@ -51,6 +55,8 @@ export class SessionVerifier {
     if (entry && now - entry.loadedAt < this.options.cacheTtlMs && !isExpired(entry.session, now)) {
       return this.accept(entry.session, now);
     }
+    // A new session's id is 256 server-chosen random bits: no remembered miss can be its hash.
+    if (entry === undefined && this.unknown.has(hash, now)) throw invalidSession();
     return this.load(hash, key, now, entry !== undefined);
   }
 
@@ -60,6 +66,7 @@ export class SessionVerifier {
     if (!record) {
       // Only a stale entry is worth dropping: unknown secrets must not cause cache traffic.
       if (wasCached) await this.cache.invalidate(key);
+      this.unknown.remember(hash, now);
       throw invalidSession();
     }
     const entry: CachedSession = { session: toActiveSession(record), loadedAt: now };

@@ -11,6 +11,7 @@ describe('resolveSessionsOptions', () => {
       touchIntervalMs: 60_000,
       maxSessionsPerSubject: 10,
       cacheTtlMs: 300_000,
+      unknownSessionCacheMs: 5_000,
       allowedOrigins: [],
       trustSameSite: false,
       requireOriginHeaders: false,

@@ -21,6 +21,8 @@ export interface SessionsModuleOptions {
   maxSessionsPerSubject?: number;
   /** How long one instance trusts a cached session before re-reading it from the database. Default 300 000 (5 minutes); revocations invalidate at once regardless. */
   cacheTtlMs?: number;
+  /** How long an unknown session id is remembered as unknown (no database read for it meanwhile); `0` turns it off. Default 5 000. */
+  unknownSessionCacheMs?: number;
   /** Origins allowed to send unsafe cookie-authenticated requests (`scheme://host[:port]`). Default `[]`: only the request's own origin (Host + protocol). */
   allowedOrigins?: string[];
   /** Accept unsafe requests from sibling subdomains (`Sec-Fetch-Site: same-site`). Default `false`. */
@@ -49,6 +51,7 @@ export interface ResolvedSessionsOptions {
   touchIntervalMs: number;
   maxSessionsPerSubject: number;
   cacheTtlMs: number;
+  unknownSessionCacheMs: number;
   allowedOrigins: readonly string[];
   trustSameSite: boolean;
   requireOriginHeaders: boolean;
@@ -86,6 +89,7 @@ export function resolveSessionsOptions(options: SessionsModuleOptions = {}): Res
     touchIntervalMs: positive('touchIntervalMs', options.touchIntervalMs ?? MINUTE),
     maxSessionsPerSubject,
     cacheTtlMs: positive('cacheTtlMs', options.cacheTtlMs ?? 5 * MINUTE),
+    unknownSessionCacheMs: Math.max(0, options.unknownSessionCacheMs ?? 5_000),
     allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins ?? []),
     trustSameSite: options.trustSameSite ?? false,
     requireOriginHeaders: options.requireOriginHeaders ?? false,

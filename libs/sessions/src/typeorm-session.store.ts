@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { serializeWrite } from '@gatehouse/core';
 import { In, LessThan, LessThanOrEqual, MoreThan, type FindOptionsWhere, type Repository } from 'typeorm';
 import { SessionRecord } from './session.entity.js';
 import type { SessionSelector, SessionStore } from './session-store.interface.js';
 
-/** The default `SessionStore`: the `sessions` table in the app's DataSource (SQLite or PostgreSQL). */
+/**
+ * The default `SessionStore`: the `sessions` table in the app's DataSource (SQLite or PostgreSQL).
+ * Writes wait in core's write queue, so on SQLite none can join another caller's transaction.
+ */
 @Injectable()
 export class TypeOrmSessionStore implements SessionStore {
   constructor(@InjectRepository(SessionRecord) protected readonly sessions: Repository<SessionRecord>) {}
 
   async insert(record: SessionRecord): Promise<void> {
-    await this.sessions.insert(record);
+    await this.write(() => this.sessions.insert(record));
   }
 
   findByHash(tokenHash: string): Promise<SessionRecord | null> {
@@ -22,7 +26,7 @@ export class TypeOrmSessionStore implements SessionStore {
   }
 
   async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<void> {
-    await this.sessions.update({ id, lastSeenAt: LessThan(lastSeenAt) }, { lastSeenAt, idleExpiresAt });
+    await this.write(() => this.sessions.update({ id, lastSeenAt: LessThan(lastSeenAt) }, { lastSeenAt, idleExpiresAt }));
   }
 
   async delete(selector: SessionSelector): Promise<SessionRecord[]> {
@@ -32,10 +36,10 @@ export class TypeOrmSessionStore implements SessionStore {
     if (selector.id !== undefined) {
       // One session (logout, rotation): only the caller whose DELETE removed the row gets it back,
       // so of two concurrent rotations exactly one wins.
-      const result = await this.sessions.delete({ id: selector.id });
+      const result = await this.write(() => this.sessions.delete({ id: selector.id }));
       return result.affected === 0 ? [] : rows;
     }
-    await this.sessions.delete({ id: In(rows.map((row) => row.id)) });
+    await this.write(() => this.sessions.delete({ id: In(rows.map((row) => row.id)) }));
     return rows;
   }
 
@@ -59,8 +63,12 @@ export class TypeOrmSessionStore implements SessionStore {
       take: limit,
     });
     if (expired.length === 0) return 0;
-    const result = await this.sessions.delete({ id: In(expired.map((row) => row.id)) });
+    const result = await this.write(() => this.sessions.delete({ id: In(expired.map((row) => row.id)) }));
     return result.affected ?? expired.length;
+  }
+
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    return serializeWrite(this.sessions.manager.connection, work);
   }
 
   private where(selector: SessionSelector): FindOptionsWhere<SessionRecord> {

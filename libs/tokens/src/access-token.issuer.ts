@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock, RevocationStore } from '@gatehouse/core';
 import { KeyRing } from './key-ring.js';
 import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
-import { ACCESS_TOKEN_TYPE, subjectRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
+import { ACCESS_TOKEN_TYPE, KIND_CLAIM, subjectRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
 
 /** What to put in an access token. */
 export interface AccessTokenInput {
@@ -16,9 +16,9 @@ export interface AccessTokenInput {
   audience?: string;
   /** `sid`: the refresh family or session the token belongs to; revoking it revokes the token. */
   sessionId?: string;
-  /** `client_id`: present on service (client-credentials) tokens only, e.g. the API key id. */
+  /** `client_id` (RFC 9068 §2.2): for service tokens the client (e.g. the API key id); default for user tokens the module's `clientId`. */
   clientId?: string;
-  /** `'service'` needs `clientId`; default `'service'` when `clientId` is given, else `'user'`. */
+  /** The `kind` claim; `'service'` needs `clientId`. Default `'user'`. */
   kind?: 'user' | 'service';
   /** Lifetime in seconds, at most the module's access-token lifetime. Default: that lifetime. */
   lifetimeSeconds?: number;
@@ -41,7 +41,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * Signs access tokens (RFC 9068 `at+jwt`) with the key ring's active key: claims `iss sub aud exp
- * iat jti scope`, plus `sid`, `client_id` and `auth_time` when given; header `alg`, `kid`, `typ`.
+ * iat jti scope client_id kind`, plus `sid` and `auth_time` when given; header `alg`, `kid`, `typ`.
  *
  * @example const { accessToken } = await issuer.issue({ subject: user.id, scopes: ['orders:read'], sessionId: family.id });
  */
@@ -63,9 +63,10 @@ export class AccessTokenIssuer {
     if (typeof input.subject !== 'string' || input.subject === '' || input.subject.length > 255) throw new TypeError('subject must be 1–255 characters');
     const scopes = [...new Set(input.scopes)];
     if (scopes.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) throw new TypeError('scopes must be RFC 6749 scope tokens');
-    const kind = input.kind ?? (input.clientId === undefined ? 'user' : 'service');
+    const kind = input.kind ?? 'user';
+    if (kind !== 'user' && kind !== 'service') throw new TypeError('kind must be "user" or "service"');
     if (kind === 'service' && !input.clientId) throw new TypeError('a service token needs a clientId');
-    if (kind === 'user' && input.clientId !== undefined) throw new TypeError('clientId marks a service token; do not pass it with kind "user"');
+    const clientId = input.clientId ?? this.options.clientId;
     const audience = input.audience ?? this.options.audience;
     if (typeof audience !== 'string' || audience === '') throw new TypeError('audience must be a non-empty string');
 
@@ -79,7 +80,8 @@ export class AccessTokenIssuer {
     const scope = scopes.join(' ');
     const claims: Record<string, string | number> = { iss: this.options.issuer, sub: input.subject, aud: audience, exp: iat + lifetime, iat, jti, scope };
     if (input.sessionId !== undefined) claims.sid = input.sessionId;
-    if (input.clientId !== undefined) claims.client_id = input.clientId;
+    claims.client_id = clientId;
+    claims[KIND_CLAIM] = kind;
     if (input.authTime !== undefined) claims.auth_time = Math.floor(input.authTime / 1000);
     const accessToken = await new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE }).sign(key.privateKey);
     return { accessToken, expiresIn: lifetime, jti, scope };

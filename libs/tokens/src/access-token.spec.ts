@@ -1,5 +1,5 @@
 import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, exportJWK, importJWK, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, importJWK, SignJWT, type JWK } from 'jose';
 import { GatehouseError, ManualClock, MemoryRevocationStore } from '@gatehouse/core';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
@@ -8,6 +8,7 @@ import { KeyRing } from './key-ring.js';
 import { resolveTokensOptions, type ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { generateSigningKey, type SigningKeyJwk } from './signing-key.js';
 import type { TokensModuleOptions } from './tokens-options.interface.js';
+import { tokenRevocationKey } from './tokens.constants.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const MINUTE = 60_000;
@@ -65,17 +66,19 @@ describe('AccessTokenIssuer', () => {
       scope: 'orders:read orders:write',
       sid: 'fam-1',
       auth_time: T0 / 1000 - 5,
+      client_id: 'first-party',
+      kind: 'user',
     });
     expect(jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect({ expiresIn, scope }).toEqual({ expiresIn: 600, scope: 'orders:read orders:write' });
   });
 
-  it('marks client-credentials tokens with client_id and refuses ambiguous kinds', async () => {
+  it('marks client-credentials tokens with their client_id and kind service, and refuses a service token without a client', async () => {
     const { issuer, verifier } = await kit();
     const service = await issuer.issue({ subject: 'key-1', clientId: 'key-1', kind: 'service', scopes: ['orders:read'], audience: 'reports-api', lifetimeSeconds: 300 });
-    expect(decodeJwt(service.accessToken)).toMatchObject({ client_id: 'key-1', aud: 'reports-api', exp: T0 / 1000 + 300 });
+    expect(decodeJwt(service.accessToken)).toMatchObject({ client_id: 'key-1', kind: 'service', aud: 'reports-api', exp: T0 / 1000 + 300 });
     await expect(issuer.issue({ subject: 'x', scopes: [], kind: 'service' })).rejects.toThrow(TypeError);
-    await expect(issuer.issue({ subject: 'x', scopes: [], kind: 'user', clientId: 'k' })).rejects.toThrow(TypeError);
+    await expect(issuer.issue({ subject: 'x', scopes: [], kind: 'admin' as never, clientId: 'k' })).rejects.toThrow(TypeError);
     await expect(issuer.issue({ subject: 'x', scopes: ['has space'] })).rejects.toThrow(TypeError);
     await expect(issuer.issue({ subject: 'x', scopes: [], lifetimeSeconds: 601 })).rejects.toThrow(TypeError);
     // reports-api is not an audience this verifier accepts.
@@ -91,7 +94,45 @@ describe('AccessTokenIssuer', () => {
 });
 
 describe('AccessTokenVerifier', () => {
-  it('turns a token into a frozen principal: kind user, or service when client_id is present', async () => {
+  it('user tokens carry client_id (RFC 9068 §2.2): the configured first-party client, or the one given', async () => {
+    const { issuer, verifier } = await kit({ clientId: 'web-app' });
+    const user = await issuer.issue({ subject: 'user-1', scopes: ['a'] });
+    expect(decodeJwt(user.accessToken)).toMatchObject({ client_id: 'web-app', kind: 'user' });
+    const viaPartner = await issuer.issue({ subject: 'user-1', scopes: ['a'], clientId: 'partner-app' });
+    expect(decodeJwt(viaPartner.accessToken)).toMatchObject({ client_id: 'partner-app', kind: 'user' });
+    // The kind comes from the kind claim, not from whether client_id is there.
+    await expect(verifyNow(verifier, viaPartner.accessToken)).resolves.toMatchObject({ kind: 'user', subject: 'user-1' });
+  });
+
+  it('reads tokens minted before the kind claim as before: client_id meant a service token', async () => {
+    const { ring, verifier } = await kit();
+    const key = ring.active();
+    const now = T0 / 1000;
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ scope: 'a', jti: `j-${Object.keys(claims).join('-') || 'none'}`, ...claims })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+        .setIssuer('https://auth.test')
+        .setAudience('orders-api')
+        .setSubject('someone')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(key.privateKey);
+    await expect(verifyNow(verifier, await sign({ client_id: 'key-1' }))).resolves.toMatchObject({ kind: 'service' });
+    await expect(verifyNow(verifier, await sign({}))).resolves.toMatchObject({ kind: 'user' });
+    expect(await refusal(verifyNow(verifier, await sign({ client_id: 'k', kind: 'admin' })))).toEqual({ code: 'invalid_token', reason: 'invalid_claims' });
+  });
+
+  it('revokes one service token by its jti, and only that one', async () => {
+    const { issuer, verifier, revocations } = await kit();
+    const first = await issuer.issue({ subject: 'owner', clientId: 'key-1', kind: 'service', scopes: ['a'] });
+    const second = await issuer.issue({ subject: 'owner', clientId: 'key-1', kind: 'service', scopes: ['a'] });
+    await verifyNow(verifier, first.accessToken);
+    await revocations.revoke(tokenRevocationKey(first.jti), T0, 10 * MINUTE);
+    expect(await refusal(verifyNow(verifier, first.accessToken))).toMatchObject({ code: 'token_revoked' });
+    await expect(verifyNow(verifier, second.accessToken)).resolves.toMatchObject({ kind: 'service' });
+  });
+
+  it('turns a token into a frozen principal: kind user, or service when the kind claim says so', async () => {
     const { issuer, verifier } = await kit();
     const user = await issuer.issue({ subject: 'user-1', scopes: ['a'], sessionId: 'fam-1' });
     const principal = (await verifier.verify(user.accessToken)) as object;
@@ -102,7 +143,7 @@ describe('AccessTokenVerifier', () => {
       credential: { mechanism: 'jwt', id: user.jti, sessionId: 'fam-1', expiresAt: T0 + 10 * MINUTE },
     });
     expect(Object.isFrozen(principal)).toBe(true);
-    const service = await issuer.issue({ subject: 'key-1', clientId: 'key-1', scopes: ['a'] });
+    const service = await issuer.issue({ subject: 'key-1', clientId: 'key-1', kind: 'service', scopes: ['a'] });
     await expect(verifyNow(verifier, service.accessToken)).resolves.toMatchObject({ kind: 'service', subject: 'key-1' });
   });
 

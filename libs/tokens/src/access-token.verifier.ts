@@ -4,7 +4,7 @@ import { Clock, GatehouseError, RevocationStore, type Principal, type PrincipalC
 import { precheckJws, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
 import { KeyRing } from './key-ring.js';
 import { ACCESS_TOKEN_LIFETIME_BOUNDS, type ResolvedTokensOptions } from './resolve-tokens-options.js';
-import { ACCESS_TOKEN_TYPE, JWT_MECHANISM, sessionRevocationKey, subjectRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
+import { ACCESS_TOKEN_TYPE, JWT_MECHANISM, KIND_CLAIM, sessionRevocationKey, subjectRevocationKey, tokenRevocationKey, TOKENS_OPTIONS } from './tokens.constants.js';
 import { VerifiedTokenCache, type VerifiedToken } from './verified-token.cache.js';
 
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope'];
@@ -64,6 +64,7 @@ export class AccessTokenVerifier {
     if (entry.sessionKey !== undefined && this.revocations.revokedAt(entry.sessionKey) !== undefined) {
       throw new GatehouseError('token_revoked', details());
     }
+    if (entry.tokenKey !== undefined && this.revocations.revokedAt(entry.tokenKey) !== undefined) throw new GatehouseError('token_revoked', details());
     const subjectRevokedAt = this.revocations.revokedAt(entry.subjectKey);
     // iat has whole-second precision: a token issued in the second of a revocation counts as
     // issued before it (the issuer moves iat past a known revocation; see AccessTokenIssuer).
@@ -108,7 +109,7 @@ export class AccessTokenVerifier {
   }
 
   private entryFor(payload: JWTPayload): VerifiedToken {
-    const { sub, jti, scope, sid, client_id: clientId, auth_time: authTime, exp, iat } = payload as JWTPayload & Record<string, unknown>;
+    const { sub, jti, scope, sid, client_id: clientId, auth_time: authTime, exp, iat, [KIND_CLAIM]: kindClaim } = payload as JWTPayload & Record<string, unknown>;
     if (
       typeof sub !== 'string' || sub === '' ||
       typeof jti !== 'string' || jti === '' ||
@@ -116,15 +117,18 @@ export class AccessTokenVerifier {
       (sid !== undefined && (typeof sid !== 'string' || sid === '')) ||
       (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) ||
       (authTime !== undefined && typeof authTime !== 'number') ||
-      typeof exp !== 'number' || typeof iat !== 'number'
+      typeof exp !== 'number' || typeof iat !== 'number' ||
+      (kindClaim !== undefined && kindClaim !== 'user' && kindClaim !== 'service')
     ) {
       throw this.refusal(new TokenRejection('invalid_claims'));
     }
     const credential: PrincipalCredential = { mechanism: JWT_MECHANISM, id: jti, expiresAt: exp * 1000 };
     if (sid !== undefined) credential.sessionId = sid;
     if (authTime !== undefined) credential.authTime = authTime * 1000;
+    // The `kind` claim decides; tokens minted before it existed were service tokens iff they had a client_id.
+    const kind = kindClaim ?? (clientId === undefined ? 'user' : 'service');
     const principal: Principal = Object.freeze({
-      kind: clientId === undefined ? 'user' : 'service',
+      kind,
       subject: sub,
       scopes: Object.freeze(scope.split(' ').filter(Boolean)),
       credential: Object.freeze(credential),
@@ -135,6 +139,7 @@ export class AccessTokenVerifier {
       issuedAt: iat * 1000,
       sessionKey: sid === undefined ? undefined : sessionRevocationKey(sid),
       subjectKey: subjectRevocationKey(sub),
+      ...(kind === 'service' ? { tokenKey: tokenRevocationKey(jti) } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { KeyRing, type JwksDocument } from './key-ring.js';
 import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { TOKENS_OPTIONS } from './tokens.constants.js';
@@ -22,7 +23,16 @@ export class JwksDocumentProvider {
     this.cacheControl = `public, max-age=${Math.floor(options.jwksMaxAgeMs / 1000)}`;
   }
 
+  private last: { body: string; etag: string } | undefined;
+
   document(): JwksDocument {
     return this.keyRing.jwks();
+  }
+
+  /** The document as the exact bytes to send, with its strong `ETag` (a hash of those bytes). */
+  serialized(): { body: string; etag: string } {
+    const body = JSON.stringify(this.document());
+    if (this.last?.body !== body) this.last = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    return this.last;
   }
 }

@@ -218,6 +218,18 @@ export class RefreshFamilies {
     const next = await this.store.findToken(successorHash);
     if (!next || next.token.spentAt !== null || next.family.revokedAt !== null) throw new GatehouseError('refresh_in_progress');
     this.logger.debug(`Duplicate refresh within the leeway for family ${family.id}`);
+    // The winner wrote its address and agent on the family: a duplicate from elsewhere may be a stolen token racing its owner.
+    const { ip, userAgent } = this.metaColumns(meta);
+    if ((ip !== null && ip !== next.family.ip) || (userAgent !== null && userAgent !== next.family.userAgent)) {
+      this.events.emit('refresh_token_replayed', {
+        subject: family.subject,
+        familyId: family.id,
+        ip: ip ?? undefined,
+        firstIp: next.family.ip ?? undefined,
+        sameUserAgent: userAgent === next.family.userAgent,
+        spentAt,
+      });
+    }
     return this.grant(next.family, successor, true, narrowed);
   }
 

@@ -86,6 +86,21 @@ describe('RefreshFamilies', () => {
     await expect(kit.families.rotate(second.refreshToken, {})).resolves.toMatchObject({ replayed: false });
   });
 
+  it('emits refresh_token_replayed for a duplicate within the leeway from another IP or user agent, not for the same client retrying', async () => {
+    const phone = { ip: '203.0.113.9', userAgent: 'phone/1' };
+    const first = await kit.families.start('user-1', ['a'], phone);
+    await kit.families.rotate(first.refreshToken, phone);
+    await kit.families.rotate(first.refreshToken, phone);
+    expect(kit.emitted.filter((event) => event.type === 'refresh_token_replayed')).toHaveLength(0);
+    await kit.families.rotate(first.refreshToken, { ip: '198.51.100.7', userAgent: 'phone/1' });
+    await kit.families.rotate(first.refreshToken, { ip: '203.0.113.9', userAgent: 'curl/8' });
+    const replays = kit.emitted.filter((event) => event.type === 'refresh_token_replayed');
+    expect(replays.map((event) => event.fields)).toEqual([
+      expect.objectContaining({ subject: 'user-1', familyId: first.familyId, ip: '198.51.100.7', firstIp: '203.0.113.9', sameUserAgent: true }),
+      expect.objectContaining({ subject: 'user-1', familyId: first.familyId, ip: '203.0.113.9', sameUserAgent: false }),
+    ]);
+  });
+
   it('treats a spent token outside the leeway as reuse: family revoked with reason, sid revoked, event emitted', async () => {
     const first = await kit.families.start('user-1', ['a'], {});
     const second = await kit.families.rotate(first.refreshToken, {});

@@ -53,9 +53,17 @@ export interface ResolvedTokensOptions {
   refreshCookiePath: string;
   allowedOrigins: readonly string[];
   trustSameSite: boolean;
+  clientId: string;
 }
 
 const ALGORITHMS: readonly SigningAlgorithm[] = ['EdDSA', 'ES256'];
+
+/** RFC 6749 §2.2 client identifiers are printable ASCII (VSCHAR); a short bound keeps them out of trouble. */
+function clientIdOf(value: string | undefined): string {
+  const id = value ?? 'first-party';
+  if (!/^[\x20-\x7e]{1,255}$/.test(id)) fail('clientId must be 1–255 printable ASCII characters');
+  return id;
+}
 
 function fail(message: string): never {
   throw new TokensConfigurationError(`TokensModule: ${message}`);
@@ -180,5 +188,6 @@ export function resolveTokensOptions(options: TokensModuleOptions): ResolvedToke
     refreshCookiePath: cookiePath(options.refreshCookiePath),
     allowedOrigins: allowedOrigins(options.allowedOrigins),
     trustSameSite: options.trustSameSite ?? false,
+    clientId: clientIdOf(options.clientId),
   };
 }

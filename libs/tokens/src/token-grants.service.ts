@@ -51,17 +51,26 @@ export class TokenGrants {
   ) {}
 
   /** Starts a refresh family for a subject who just authenticated. */
-  async signIn(subject: string, scopes: readonly string[], meta: RefreshMeta = {}): Promise<TokenPair> {
-    return this.pair(await this.families.start(subject, scopes, meta));
+  async signIn(subject: string, scopes: readonly string[], meta: RefreshMeta = {}, audience?: string): Promise<TokenPair> {
+    return this.pair(await this.families.start(subject, scopes, meta), audience);
   }
 
-  /** Rotates a refresh token; `scopes` narrows this access token (see `RefreshFamilies.rotate` for the errors). */
-  async refresh(refreshToken: unknown, meta: RefreshMeta = {}, scopes?: readonly string[]): Promise<TokenPair> {
-    return this.pair(await this.families.rotate(refreshToken, meta, scopes));
+  /**
+   * Rotates a refresh token; `scopes` narrows this access token (see `RefreshFamilies.rotate` for
+   * the errors), `audience` (an RFC 8707 `resource` the caller checked) replaces the default `aud`.
+   */
+  async refresh(refreshToken: unknown, meta: RefreshMeta = {}, scopes?: readonly string[], audience?: string): Promise<TokenPair> {
+    return this.pair(await this.families.rotate(refreshToken, meta, scopes), audience);
   }
 
-  private async pair(grant: RefreshGrant): Promise<TokenPair> {
-    const access = await this.issuer.issue({ subject: grant.subject, scopes: grant.scopes, sessionId: grant.familyId, authTime: grant.authTime });
+  private async pair(grant: RefreshGrant, audience?: string): Promise<TokenPair> {
+    const access = await this.issuer.issue({
+      subject: grant.subject,
+      scopes: grant.scopes,
+      sessionId: grant.familyId,
+      authTime: grant.authTime,
+      ...(audience === undefined ? {} : { audience }),
+    });
     return {
       accessToken: access.accessToken,
       tokenType: 'Bearer',

@@ -11,6 +11,8 @@ export interface TokensModuleOptions {
   issuer: string;
   /** The `aud` of issued tokens by default. Required. */
   audience: string;
+  /** `client_id` of user access tokens (RFC 9068 §2.2): the first-party client that signs users in and refreshes. Default `'first-party'`. */
+  clientId?: string;
   /** Audiences accepted when verifying (exact match). Default `[audience]`. */
   acceptedAudiences?: string[];
   /** Signing and verification keys as private (or public, verify-only) JWKs, or that list as JSON text (e.g. from an env variable). Default: none. */

@@ -12,3 +12,12 @@ export const sessionRevocationKey = (sessionId: string): string => `sid:${sessio
 
 /** The revocation-store key of "every token of this subject issued at or before T". */
 export const subjectRevocationKey = (subject: string): string => `sub:${subject}`;
+
+/** The revocation-store key of one service access token (RFC 7009 revocation by its client). */
+export const tokenRevocationKey = (jti: string): string => `jti:${jti}`;
+
+/** The private claim naming the principal kind of an access token (`user` or `service`). */
+export const KIND_CLAIM = 'kind';
+
+/** Injection token of the resolved token-endpoint options (`ResolvedTokenEndpointsOptions`). */
+export const TOKEN_ENDPOINTS_OPTIONS = Symbol('gatehouse:token-endpoints-options');

@@ -15,6 +15,7 @@ import { RefreshFamily } from './refresh-family.entity.js';
 import { RefreshPurgeScheduler } from './refresh-purge.scheduler.js';
 import { RefreshTokenStore } from './refresh-token-store.interface.js';
 import { resolveTokensOptions, TokensConfigurationError, type ResolvedTokensOptions } from './resolve-tokens-options.js';
+import { TokenEndpointContext } from './token-endpoint.context.js';
 import { TokenGrants } from './token-grants.service.js';
 import { TOKENS_OPTIONS } from './tokens.constants.js';
 import { TOKENS_MODULE_OPTIONS, TokensConfigurableModule } from './tokens.module-definition.js';
@@ -51,6 +52,7 @@ const providers: Provider[] = [
   RefreshFamilies,
   RefreshCookie,
   TokenGrants,
+  TokenEndpointContext,
   RefreshPurgeScheduler,
 ];
 
@@ -63,7 +65,7 @@ const providers: Provider[] = [
  */
 @Module({
   providers,
-  exports: [TOKENS_OPTIONS, KeyRing, RefreshTokenStore, AccessTokenVerifier, AccessTokenIssuer, JwtMechanism, JwksDocumentProvider, RefreshFamilies, RefreshCookie, TokenGrants],
+  exports: [TOKENS_OPTIONS, KeyRing, RefreshTokenStore, AccessTokenVerifier, AccessTokenIssuer, JwtMechanism, JwksDocumentProvider, RefreshFamilies, RefreshCookie, TokenGrants, TokenEndpointContext],
 })
 export class TokensModule extends TokensConfigurableModule implements OnModuleInit {
   constructor(

@@ -1,12 +1,8 @@
 import { In, IsNull, LessThanOrEqual, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { serializedTransaction, serializeWrite } from '@gatehouse/core';
 import { RefreshFamily } from './refresh-family.entity.js';
 import type { FamilyTouch, RefreshFamilyRecord, RefreshTokenRecord, RefreshTokenStore, SpendOutcome } from './refresh-token-store.interface.js';
 import { RefreshToken } from './refresh-token.entity.js';
-
-/** Drivers whose TypeORM transactions share one connection (concurrent ones would nest as savepoints). */
-const SINGLE_CONNECTION_DRIVERS = new Set(['better-sqlite3', 'sqlite', 'sqljs', 'capacitor', 'cordova', 'expo', 'react-native', 'nativescript']);
-/** Per DataSource, the tail of the queue our single-connection transactions wait in. */
-const transactionQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 class FamilyRevoked extends Error {}
 
@@ -14,8 +10,9 @@ class FamilyRevoked extends Error {}
  * The default `RefreshTokenStore`, on the app's TypeORM DataSource (SQLite or PostgreSQL).
  * Rotation is one transaction around a conditional `UPDATE … WHERE spent_at IS NULL` whose
  * affected-row count decides the single winner. On PostgreSQL concurrent rotations block on the
- * row lock and then see the winner's commit; on SQLite, where TypeORM runs every transaction on
- * one connection, this store queues its own transactions so they never interleave.
+ * row lock and then see the winner's commit; on SQLite, where TypeORM runs everything on one
+ * connection, every write and transaction waits in core's one write queue (`serializeWrite`), so
+ * no write can land inside another's transaction and be rolled back with it.
  */
 export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
   constructor(private readonly resolveDataSource: () => DataSource) {}
@@ -68,12 +65,10 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
 
   async revokeFamily(familyId: string, reason: string, at: number, purgeAfter: number, subject?: string): Promise<RefreshFamilyRecord | undefined> {
     const where = subject === undefined ? { id: familyId, revokedAt: IsNull() } : { id: familyId, subject, revokedAt: IsNull() };
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(RefreshFamily)
-      .set({ revokedAt: at, revokedReason: reason, purgeAfter })
-      .where(where)
-      .execute();
+    const dataSource = this.dataSource;
+    const result = await serializeWrite(dataSource, () =>
+      dataSource.createQueryBuilder().update(RefreshFamily).set({ revokedAt: at, revokedReason: reason, purgeAfter }).where(where).execute(),
+    );
     if (result.affected !== 1) return undefined;
     return (await this.dataSource.getRepository(RefreshFamily).findOneBy({ id: familyId })) ?? undefined;
   }
@@ -116,16 +111,8 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
     return ids.length;
   }
 
-  /** A transaction; on single-connection drivers, queued behind this store's earlier ones. */
+  /** A transaction; on single-connection drivers, queued behind every earlier write. */
   private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const dataSource = this.dataSource;
-    if (!SINGLE_CONNECTION_DRIVERS.has(dataSource.options.type)) return dataSource.transaction(work);
-    const previous = transactionQueues.get(dataSource) ?? Promise.resolve();
-    const run = previous.then(
-      () => dataSource.transaction(work),
-      () => dataSource.transaction(work),
-    );
-    transactionQueues.set(dataSource, run.catch(() => undefined));
-    return run;
+    return serializedTransaction(this.dataSource, work);
   }
 }

@@ -11,6 +11,8 @@ export interface VerifiedToken {
   /** Revocation-store keys, built once so the hot path concatenates nothing. */
   readonly sessionKey: string | undefined;
   readonly subjectKey: string;
+  /** Service tokens only: revoked one by one by their client (RFC 7009). */
+  readonly tokenKey?: string;
 }
 
 /** How many trailing characters (of the signature) index an entry: 144 bits, never shared by two valid tokens. */

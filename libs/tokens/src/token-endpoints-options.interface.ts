@@ -1,0 +1,78 @@
+/**
+ * Options of `TokenEndpointsModule.forRoot`: where each endpoint is mounted, or `false` to leave
+ * it out. Paths are absolute (a `RouterModule` prefix applies on top).
+ */
+export interface TokenEndpointsOptions {
+  /** Password sign-in `{email, password, delivery?}` → a token pair. Default `'/auth/token'`. */
+  signIn?: string | false;
+  /** Refresh (RFC 6749 §6), token in the body or the refresh cookie. Default `'/auth/refresh'`. */
+  refresh?: string | false;
+  /** Web sign-out with the refresh cookie. Default `'/auth/refresh/revoke'` (inside the cookie's path). */
+  signOut?: string | false;
+  /** Token revocation (RFC 7009). Default `'/auth/revoke'`. */
+  revocation?: string | false;
+  /** Token introspection (RFC 7662) for resource servers. Default `'/oauth/introspect'`. */
+  introspection?: string | false;
+  /** The public signing keys. Default `'/.well-known/jwks.json'`. */
+  jwks?: string | false;
+  /** Authorization server metadata (RFC 8414). Default `'/.well-known/oauth-authorization-server'`. */
+  metadata?: string | false;
+  /** The `token_endpoint` the metadata names (e.g. `/oauth/token` when `ClientCredentialsModule` serves the refresh grant too). Default: the refresh path. */
+  tokenEndpoint?: string;
+  /** Scope an API key or service token needs to call introspection. Default `'tokens:introspect'`. */
+  introspectionScope?: string;
+  /** Origin the metadata's endpoint URLs start with. Default: the issuer when it is an http(s) URL, else the request's own origin. */
+  baseUrl?: string;
+}
+
+/** Options with every default applied. */
+export interface ResolvedTokenEndpointsOptions {
+  signIn: string | false;
+  refresh: string | false;
+  signOut: string | false;
+  revocation: string | false;
+  introspection: string | false;
+  jwks: string | false;
+  metadata: string | false;
+  tokenEndpoint: string | undefined;
+  introspectionScope: string;
+  baseUrl: string | undefined;
+}
+
+const DEFAULT_PATHS = {
+  signIn: '/auth/token',
+  refresh: '/auth/refresh',
+  signOut: '/auth/refresh/revoke',
+  revocation: '/auth/revoke',
+  introspection: '/oauth/introspect',
+  jwks: '/.well-known/jwks.json',
+  metadata: '/.well-known/oauth-authorization-server',
+} as const;
+
+function path(name: string, value: string | false | undefined, fallback: string): string | false {
+  const resolved = value ?? fallback;
+  if (resolved !== false && (typeof resolved !== 'string' || !/^\/[\w\-./]*$/.test(resolved))) {
+    throw new TypeError(`TokenEndpointsModule: ${name} must be an absolute path like '/auth/token', or false`);
+  }
+  return resolved;
+}
+
+/** Applies the defaults; a malformed path or scope is a TypeError at start-up. */
+export function resolveTokenEndpointsOptions(options: TokenEndpointsOptions = {}): ResolvedTokenEndpointsOptions {
+  const scope = options.introspectionScope ?? 'tokens:introspect';
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new TypeError('TokenEndpointsModule: introspectionScope must be one scope token');
+  if (options.baseUrl !== undefined && !/^https?:\/\/[^/]+$/.test(options.baseUrl)) throw new TypeError('TokenEndpointsModule: baseUrl must be an origin like https://auth.example.com');
+  const refresh = path('refresh', options.refresh, DEFAULT_PATHS.refresh);
+  return {
+    signIn: path('signIn', options.signIn, DEFAULT_PATHS.signIn),
+    refresh,
+    signOut: path('signOut', options.signOut, DEFAULT_PATHS.signOut),
+    revocation: path('revocation', options.revocation, DEFAULT_PATHS.revocation),
+    introspection: path('introspection', options.introspection, DEFAULT_PATHS.introspection),
+    jwks: path('jwks', options.jwks, DEFAULT_PATHS.jwks),
+    metadata: path('metadata', options.metadata, DEFAULT_PATHS.metadata),
+    tokenEndpoint: (options.tokenEndpoint === undefined ? undefined : path('tokenEndpoint', options.tokenEndpoint, '')) || (refresh === false ? undefined : refresh),
+    introspectionScope: scope,
+    baseUrl: options.baseUrl,
+  };
+}
