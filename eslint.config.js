@@ -83,6 +83,11 @@ export default defineConfig(
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
+    // The demo's account page script runs in the browser.
+    files: ['src/account/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.cjs', 'examples/cjs-express/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },

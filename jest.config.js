@@ -6,7 +6,7 @@ delete swc.$schema;
 delete swc.jsc.baseUrl;
 delete swc.jsc.paths;
 
-const shared = {
+export const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: {

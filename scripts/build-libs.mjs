@@ -1,11 +1,11 @@
 // Builds each library under libs/ into a publishable package (ESM JavaScript + type declarations
-// in libs/<name>/dist), core first since the others import it, and checks that no built file
+// in libs/<name>/dist), core first since the others import it (sessions last: it types its optional peers), and checks that no built file
 // reaches outside its package (a relative import into another library or the demo's src/).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const order = ['core', 'tokens', 'sessions', 'api-keys'].filter((name) => existsSync(join('libs', name, 'tsconfig.lib.json')));
+const order = ['core', 'tokens', 'api-keys', 'sessions'].filter((name) => existsSync(join('libs', name, 'tsconfig.lib.json')));
 const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
 
 function* files(dir) {

@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DestinationStream } from 'pino';
 import { coreEntities, GatehouseModule, HttpErrorFilter, type Clock } from '@gatehouse/core';
+import { AccountPageModule } from './account/account-page.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ApiKeysDemoModule } from './api-keys/api-keys-demo.module.js';
 import { DEMO_CONFIG, type DemoConfig } from './config/demo.config.js';
@@ -56,6 +57,7 @@ export class AppModule {
         ApiKeysDemoModule,
         SessionsDemoModule,
         TokensDemoModule,
+        AccountPageModule,
       ],
       controllers: [InfoController, ...controllers, HealthController],
       providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],

@@ -6,7 +6,7 @@ import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
-/** Accounts are global so every feature module can verify credentials. */
+/** Accounts are global: gatehouse's endpoints reach them through the `GatehouseAccounts` port. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Account])],

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ApiKeysModule, ClientCredentialsModule } from '@gatehouse/api-keys';
+import { ApiKeyEndpointsModule, ApiKeysModule, ClientCredentialsModule } from '@gatehouse/api-keys';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo.config.js';
 import { DEMO_AUDIENCE } from '../tokens/tokens-demo.module.js';
-import { ApiKeysController } from './api-keys.controller.js';
 
 /**
  * A second audience the demo may mint service tokens for: a neighbouring service. The demo
@@ -11,8 +10,8 @@ import { ApiKeysController } from './api-keys.controller.js';
 export const DEMO_BILLING_AUDIENCE = 'urn:gatehouse:demo:billing-api';
 
 /**
- * API keys in the demo: `gh_live_…` keys (`API_KEY_PREFIX` to change), the management routes
- * under `/api-keys`, keys accepted on `/me` and `/orders` (their controllers carry
+ * API keys in the demo: `gh_live_…` keys (`API_KEY_PREFIX` to change), the library's management
+ * endpoints under `/api-keys`, keys accepted on `/me` and `/orders` (their controllers carry
  * `@ApiKeyAuth()`), and `POST /oauth/token` exchanging a key for a service token. Per-key and
  * anonymous rate limits live in `src/rate-limits`.
  */
@@ -24,7 +23,7 @@ export const DEMO_BILLING_AUDIENCE = 'urn:gatehouse:demo:billing-api';
       useFactory: (config: DemoConfig) => ({ prefix: config.apiKeyPrefix, ...(config.rateLimitsEnabled ? {} : { failureLimit: 0 }) }),
     }),
     ClientCredentialsModule.forRoot({ audiences: [DEMO_AUDIENCE, DEMO_BILLING_AUDIENCE], defaultAudience: DEMO_AUDIENCE }),
+    ApiKeyEndpointsModule.forRoot(),
   ],
-  controllers: [ApiKeysController],
 })
 export class ApiKeysDemoModule {}

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { SessionsModule } from '@gatehouse/sessions';
+import { SessionEndpointsModule, SessionsModule } from '@gatehouse/sessions';
 import { DEMO_CONFIG, type DemoConfig } from '../config/demo.config.js';
-import { SessionsController } from './sessions.controller.js';
-import { SignedInDevices } from './signed-in-devices.js';
 
 /**
  * Cookie sessions in the demo: `SessionsModule` with the demo's public origin (when configured)
- * as the only origin allowed to send cookie-authenticated unsafe requests, and the `/auth`
- * session routes.
+ * as the only origin allowed to send cookie-authenticated unsafe requests, and the library's
+ * session endpoints under `/auth` (login, logout, CSRF token, devices, password change).
  */
 @Module({
   imports: [
@@ -15,8 +13,7 @@ import { SignedInDevices } from './signed-in-devices.js';
       inject: [DEMO_CONFIG],
       useFactory: (config: DemoConfig) => ({ allowedOrigins: config.publicOrigin ? [config.publicOrigin] : [] }),
     }),
+    SessionEndpointsModule.forRoot(),
   ],
-  controllers: [SessionsController],
-  providers: [SignedInDevices],
 })
 export class SessionsDemoModule {}

@@ -98,7 +98,7 @@ describe.each(ADAPTERS)('client credentials: POST /oauth/token (%s)', (adapter) 
     const manager = await createKey(demo, owner, { scopes: ['api-keys:manage'] });
     const minted = await token({ grant_type: 'client_credentials' }, manager.key).expect(200);
     const response = await request(demo.http).get('/api-keys').set('Authorization', `Bearer ${minted.body.access_token}`).expect(403);
-    expect(response.body.code).toBe('forbidden');
+    expect(response.body.code).toBe('user_principal_required');
   });
 
   describe('ServiceTokenClient', () => {

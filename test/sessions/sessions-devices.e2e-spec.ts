@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { DeviceView } from '../../src/sessions/signed-in-devices.js';
+import type { DeviceView } from '@gatehouse/sessions';
 import { ADAPTERS } from '../support/adapters.js';
 import { startDemo, type RunningDemo } from '../support/demo.js';
 import { asBrowser, issueTokens, LOGIN_LIMITS, login, PASSWORD, registerUser, sessionCookieOf } from './session-helpers.js';

@@ -24,3 +24,5 @@ export { CLIENT_CREDENTIALS_ASYNC_OPTIONS_TYPE, CLIENT_CREDENTIALS_OPTIONS_TYPE 
 export * from './client-credentials-options.interface.js';
 export * from './service-token.client.js';
 export * from './migrations/index.js';
+export * from './api-key-endpoints.controller.js';
+export * from './api-key-endpoints.module.js';

@@ -25,6 +25,8 @@ export const GATEHOUSE_ERRORS = {
   csrf_token_invalid: { status: 403, message: 'The CSRF token is missing or invalid.' },
   cross_site_request: { status: 403, message: 'Cross-site requests are not allowed.' },
   forbidden: { status: 403, message: 'This action is not allowed.' },
+  user_principal_required: { status: 403, message: 'Only the signed-in account holder may do this; API keys and service tokens cannot.' },
+  narrowed_credential: { status: 403, message: 'This credential holds fewer scopes than the account; sign in again to manage the account.' },
   invalid_grant: { status: 400, message: 'The grant is invalid, expired or revoked.', oauthError: 'invalid_grant' },
   refresh_token_reused: { status: 400, message: 'The refresh token was already used; its family is revoked.', oauthError: 'invalid_grant' },
   refresh_in_progress: { status: 409, message: 'This refresh token is being rotated; retry shortly.', oauthError: 'invalid_grant' },

@@ -71,3 +71,7 @@ export * from './rate-limit-storage.interface.js';
 export * from './sign-in.throttle.js';
 export { GATEHOUSE_RATE_LIMIT_REDIS } from './rate-limits.providers.js';
 export { RateLimitRedis } from './rate-limit-redis.js';
+
+export * from './account-owner.guard.js';
+export * from './mounted-controller.js';
+export * from './sign-in-route.decorator.js';

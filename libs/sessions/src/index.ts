@@ -22,3 +22,9 @@ export { SESSIONS_ASYNC_OPTIONS_TYPE, SESSIONS_OPTIONS_TYPE } from './sessions.m
 export * from './sessions-options.interface.js';
 export * from './typeorm-session.store.js';
 export * from './migrations/index.js';
+export * from './account-api-keys.js';
+export * from './session-endpoints.controller.js';
+export * from './session-endpoints.module.js';
+export * from './session-endpoints-options.interface.js';
+export { MAX_PASSWORD_LENGTH, readPasswordChange, readSignIn, type PasswordChangeRequest } from './session-endpoints-input.js';
+export * from './signed-in-devices.js';

@@ -17,7 +17,11 @@ export interface SessionStore {
   findById(id: string): Promise<SessionRecord | null>;
   /** Moves `last seen` and the idle expiry forward; never backward (two instances may race). */
   touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<void>;
-  /** Deletes the selected sessions and returns them (so their cache entries can be dropped). */
+  /**
+   * Deletes the selected sessions and returns them (so their cache entries can be dropped). With an
+   * `id`, atomic: of concurrent deletes of one session, exactly one gets the row back (rotation and
+   * logout rely on it).
+   */
   delete(selector: SessionSelector): Promise<SessionRecord[]>;
   /** The subject's sessions that have not expired at `now`, most recently used first. */
   listActive(subject: string, now: number): Promise<SessionRecord[]>;

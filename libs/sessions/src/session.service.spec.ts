@@ -102,6 +102,14 @@ describe('SessionService', () => {
     expect(second.absoluteExpiresAt).toBe(ctx.clock.now() + 7 * DAY);
   });
 
+  it('lets exactly one of two concurrent rotations of one session win', async () => {
+    const first = await ctx.sessions.login('user-1', ['a']);
+    const outcomes = await Promise.all([code(ctx.sessions.rotate(first.id)), code(ctx.sessions.rotate(first.id))]);
+    expect(outcomes.sort()).toEqual(['invalid_session', 'ok']);
+    expect(await ctx.rows.countBy({ subject: 'user-1' })).toBe(1);
+    expect(ctx.events.filter((event) => event.type === 'session.rotated')).toHaveLength(1);
+  });
+
   it('refuses to rotate a session that no longer exists', async () => {
     expect(await code(ctx.sessions.rotate('00000000-0000-4000-8000-000000000000'))).toBe('invalid_session');
   });

@@ -32,7 +32,14 @@ export class TypeOrmSessionStore implements SessionStore {
   async delete(selector: SessionSelector): Promise<SessionRecord[]> {
     if (selector.id === undefined && selector.subject === undefined) throw new TypeError('SessionStore.delete needs an id or a subject');
     const rows = (await this.sessions.findBy(this.where(selector))).filter((row) => row.id !== selector.exceptId);
-    if (rows.length > 0) await this.write(() => this.sessions.delete({ id: In(rows.map((row) => row.id)) }));
+    if (rows.length === 0) return rows;
+    if (selector.id !== undefined) {
+      // One session (logout, rotation): only the caller whose DELETE removed the row gets it back,
+      // so of two concurrent rotations exactly one wins.
+      const result = await this.write(() => this.sessions.delete({ id: selector.id }));
+      return result.affected === 0 ? [] : rows;
+    }
+    await this.write(() => this.sessions.delete({ id: In(rows.map((row) => row.id)) }));
     return rows;
   }
 

@@ -1,9 +1,10 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Principal } from '@gatehouse/core';
-import { SessionService } from '@gatehouse/sessions';
-import { RefreshFamilies } from '@gatehouse/tokens';
+import type { RefreshFamilies } from '@gatehouse/tokens';
+import { SessionService } from './session.service.js';
 
-/** One signed-in device as `GET /auth/sessions` shows it: a cookie session or a refresh family. */
+/** One signed-in device as the device list shows it: a cookie session or a refresh family. */
 export interface DeviceView {
   type: 'session' | 'refresh-family';
   id: string;
@@ -20,16 +21,28 @@ export interface DeviceView {
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 /**
- * Everything a user is signed in with — browser sessions and refresh-token families — listed and
- * revoked together, so "sign out that device" works whatever kind of client it was. Refresh
- * families are included whenever `TokensModule` is part of the app.
+ * Everything a user is signed in with — browser sessions and, when `@gatehouse/tokens` is part of
+ * the app, refresh-token families — listed and revoked together, so "sign out that device" works
+ * whatever kind of client it was.
  */
 @Injectable()
-export class SignedInDevices {
+export class SignedInDevices implements OnModuleInit {
+  private families: RefreshFamilies | undefined;
+
   constructor(
     private readonly sessions: SessionService,
-    @Optional() private readonly families?: RefreshFamilies,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    // `@gatehouse/tokens` is an optional peer: without it (or without its module) there are only sessions.
+    try {
+      const tokens = await import('@gatehouse/tokens');
+      this.families = this.moduleRef.get(tokens.RefreshFamilies, { strict: false });
+    } catch {
+      this.families = undefined;
+    }
+  }
 
   async list(principal: Principal): Promise<DeviceView[]> {
     const { mechanism, id, sessionId } = principal.credential;
