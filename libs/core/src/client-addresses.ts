@@ -1,20 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { addressBucket, clientAddressOf, compileTrustProxy } from './client-address.js';
-import { GATEHOUSE_MODULE_OPTIONS } from './gatehouse.module-definition.js';
 import type { GatehouseModuleOptions } from './gatehouse-options.interface.js';
 import type { GatehouseRequest } from './gatehouse-request.interface.js';
 
 /**
  * The client address of a request as the module's `trustProxy` option reads it, and the bucket
  * per-address limits count it in. Use it (or `request.ip` with the adapter's `trust proxy` set
- * to the same value) for the `ip` given to `SignIn.verify()`.
+ * to the same value) for the `ip` given to `SignIn.verify()`. Provided by `GatehouseModule`.
  */
-@Injectable()
 export class ClientAddresses {
   private readonly trust: (address: string, hop: number) => boolean;
 
-  constructor(@Inject(GATEHOUSE_MODULE_OPTIONS) options: GatehouseModuleOptions) {
-    this.trust = compileTrustProxy(options.trustProxy);
+  constructor(trustProxy: GatehouseModuleOptions['trustProxy']) {
+    this.trust = compileTrustProxy(trustProxy);
   }
 
   /** The client's address: the socket peer, or what trusted proxies forwarded. */

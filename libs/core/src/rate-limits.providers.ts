@@ -67,7 +67,11 @@ export const rateLimitProviders: Provider[] = [
       return redis ? new RedisKnownAddresses(redis, memory) : memory;
     },
   },
-  ClientAddresses,
+  {
+    provide: ClientAddresses,
+    inject: [GATEHOUSE_MODULE_OPTIONS],
+    useFactory: (options: GatehouseModuleOptions) => new ClientAddresses(options.trustProxy),
+  },
   SignInThrottle,
   AuthFailureBudget,
   GatehouseThrottlerGuard,
