@@ -200,6 +200,35 @@ describe.each(ADAPTERS)('the account page in Chromium (%s)', (adapter) => {
     expect(me).toBe(user.id);
   });
 
+  it.each([
+    ['another site (127.0.0.2)', () => crossSite],
+    ['the same site on another port', () => sameSite],
+  ])('login CSRF on the token endpoint from %s fails: the victim\'s refresh cookie still signs in the victim', async (_label, site) => {
+    await page.goto(`${demo.url}/account`);
+    // The victim's web client signs in with cookie delivery, as a same-origin script would.
+    const signedIn = await page.evaluate(
+      async ([email, password]) =>
+        (await fetch('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, delivery: 'cookie' }) })).status,
+      [user.email, PASSWORD],
+    );
+    expect(signedIn).toBe(200);
+    const refreshCookie = async (): Promise<Cookie | undefined> =>
+      (await context.cookies(`${demo.url}/auth/refresh`)).find((cookie) => cookie.name === '__Secure-refresh_token');
+    const before = await refreshCookie();
+    expect(before).toBeDefined();
+    const attacker = await registerUser(demo, 'attacker');
+    const fields: Array<[string, string]> = [['email', attacker.email], ['password', PASSWORD], ['delivery', 'cookie']];
+    expect(await submitFrom(site(), '/token.html', autoSubmit(`${demo.url}/auth/token`, 'application/x-www-form-urlencoded', fields))).toBe('403 cross_site_request');
+    expect((await refreshCookie())?.value).toBe(before!.value);
+    // The victim's next refresh still yields the victim's own access token.
+    const subject = await page.evaluate(async () => {
+      const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const token = ((await response.json()) as { access_token: string }).access_token;
+      return (JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string }).sub;
+    });
+    expect(subject).toBe(user.id);
+  });
+
   it('"sign out everywhere else" ends the other devices and keeps this one', async () => {
     const other = await request(demo.http).post('/auth/login').set('User-Agent', 'OtherDevice/1.0').send({ email: user.email, password: PASSWORD }).expect(200);
     const otherCookie = ([] as string[]).concat(other.headers['set-cookie'] ?? [])[0]!.split(';', 1)[0]!;
