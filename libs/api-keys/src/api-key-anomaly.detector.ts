@@ -56,6 +56,11 @@ export class ApiKeyAnomalyDetector {
     await revoked;
   }
 
+  /** `failed`, not waited for: `settled()` resolves once it has been counted. */
+  failedInBackground(ip: string | undefined, reason: ApiKeyFailureReason): void {
+    this.track(this.failed(ip, reason));
+  }
+
   /**
    * Records a successful use of `key` from `ip`; returns the network it came from. A network this
    * instance has not seen the key on is checked against the shared count in the background.

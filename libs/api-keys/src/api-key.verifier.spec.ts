@@ -138,14 +138,17 @@ describe('ApiKeyVerifier', () => {
   it('emits failure_burst once when one IP fails ten times within a minute', async () => {
     for (let i = 0; i < 9; i++) await refusal(() => verifier.verify(generateApiKey('gh_live'), '192.0.2.1'));
     await refusal(() => verifier.verify('nonsense', '192.0.2.2'));
+    await detector().settled();
     expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toHaveLength(0);
     await refusal(() => verifier.verify('nonsense', '192.0.2.1'));
     await refusal(() => verifier.verify('nonsense', '192.0.2.1'));
+    await detector().settled();
     expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toEqual([
       expect.objectContaining({ ip: '192.0.2.1', failures: 10 }),
     ]);
     bed.clock.advance(60_000);
     for (let i = 0; i < 9; i++) await refusal(() => verifier.verify('nonsense', '192.0.2.1'));
+    await detector().settled();
     expect(bed.events.filter((event) => event.type === 'api_key.failure_burst')).toHaveLength(1);
   });
 

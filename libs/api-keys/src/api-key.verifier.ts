@@ -67,7 +67,7 @@ export class ApiKeyVerifier {
     // A key accepted before passed its checksum then; its hash is remembered.
     const known = this.knownHashes.get(presented);
     const wellFormed = known !== undefined || hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
-    if (!wellFormed) return this.refuse(ip, 'malformed');
+    if (!wellFormed) return this.refuseMalformed(ip);
     const hash = known ?? hashApiKey(presented);
     const cached = this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash);
     if (cached) return this.accept(presented, known, cached, hash, ip);
@@ -103,6 +103,15 @@ export class ApiKeyVerifier {
   private remember(hash: string, entry: RefusedKeyEntry, ip: string | undefined): Promise<never> {
     this.cache.set(API_KEY_CACHE_PREFIX + hash, entry, this.options.negativeCacheTtlMs);
     return this.refuse(ip, entry.reason, entry.key);
+  }
+
+  /**
+   * A key that fails its checksum: refused at once, without a promise or any I/O on the way; the
+   * anomaly detector counts it in the background (its counters may be shared through Redis).
+   */
+  private refuseMalformed(ip: string | undefined): never {
+    this.anomalies.failedInBackground(ip, 'malformed');
+    throw new GatehouseError('invalid_api_key', { mechanism: API_KEY_MECHANISM });
   }
 
   /** Counted by the anomaly detector (shared counters, so a refusal waits for them), then the one 401. */

@@ -27,9 +27,14 @@ export class AuthFailureBudget {
     private readonly events: SecurityEvents,
   ) {}
 
+  /** Whether `error` counts against the budget: a 401, while rate limits are on. */
+  counts(error: unknown): boolean {
+    return this.limits.enabled && error instanceof GatehouseError && error.status === 401;
+  }
+
   /** Counts a refusal; resolves to the error to answer with: `error` itself, or a 429 past the budget. */
   async refused(request: GatehouseRequest, error: unknown): Promise<unknown> {
-    if (!this.limits.enabled || !(error instanceof GatehouseError) || error.status !== 401) return error;
+    if (!this.counts(error)) return error;
     const { limit, ttlMs } = this.limits.failuresPerAddress;
     const address = this.addresses.bucketOf(request);
     const record = await this.storage.increment(`rl:auth-failures:${address}`, ttlMs, limit, ttlMs, 'auth-failures');

@@ -34,7 +34,12 @@ export class GatehouseError extends Error {
     const spec = errorSpec(code);
     // An unregistered code is a programming error, as in jose: fail where it is raised, not at the edge.
     if (!spec) throw new TypeError(`Unknown gatehouse error code "${code}": register it with registerErrorCodes()`);
+    // A 4xx is an answer, not a fault: its stack names only the guard, and capturing one through
+    // Nest's call chain is most of what a refused credential costs. 5xx errors keep theirs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (spec.status < 500) Error.stackTraceLimit = 0;
     super(details.message ?? spec.message, options);
+    Error.stackTraceLimit = stackTraceLimit;
     this.status = spec.status;
   }
 }

@@ -234,9 +234,16 @@ export class GatehouseGuard implements CanActivate {
     return this.enrich(principal, context);
   }
 
-  /** A present credential was refused: counted against the client's failure budget (429 past it), then rethrown. */
-  protected async refused(request: GatehouseRequest, error: unknown): Promise<never> {
-    throw this.failures ? await this.failures.refused(request, error) : error;
+  /**
+   * A present credential was refused: counted against the client's failure budget (429 past it),
+   * then rethrown. Synchronous when nothing is counted (no budget, or not a 401), so a refusal
+   * creates no promise.
+   */
+  protected refused(request: GatehouseRequest, error: unknown): never | Promise<never> {
+    if (!this.failures?.counts(error)) throw error;
+    return this.failures.refused(request, error).then((answer) => {
+      throw answer;
+    });
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { hasDuplicateTopLevelMembers } from './json-members.js';
 
 /** Why a token was refused before (or instead of) its signature check; logged, never sent. */
@@ -22,7 +23,11 @@ export class TokenRejection extends Error {
     readonly reason: TokenRejectionReason,
     options?: { cause?: unknown },
   ) {
+    // Only ever a `cause` of a 401 (logged by reason, never by stack): capturing a stack would cost more than the check.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`Token rejected: ${reason}`, options);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -46,12 +51,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function decodeObject(segment: string): Record<string, unknown> {
   // base64url without padding never leaves one character over (jose's decoder refuses it too).
   if (segment.length % 4 === 1) throw new TokenRejection('malformed');
-  let text: string;
-  try {
-    text = utf8.decode(Buffer.from(segment, 'base64url'));
-  } catch (error) {
-    throw new TokenRejection('malformed', { cause: error });
-  }
+  const bytes = Buffer.from(segment, 'base64url');
+  // Checked first so that garbage (random bytes are almost never UTF-8) is refused without an exception.
+  if (!isUtf8(bytes)) throw new TokenRejection('malformed');
+  const text = utf8.decode(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
