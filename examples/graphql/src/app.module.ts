@@ -6,8 +6,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatehouseModule, HttpErrorFilter } from '@gatehouse/core';
 import { ApiKeysModule, apiKeysEntities, apiKeysMigrations } from '@gatehouse/api-keys';
 import { SessionsModule, sessionsEntities, sessionsMigrations } from '@gatehouse/sessions';
-import { TokensModule, tokensEntities, tokensMigrations } from '@gatehouse/tokens';
+import { IssuersModule, TokensModule, tokensEntities, tokensMigrations } from '@gatehouse/tokens';
 import { OrdersResolver } from './orders.resolver.js';
+import { OrganizationPolicy } from './organization.policy.js';
 import { SignInController } from './sign-in.controller.js';
 
 @Module({
@@ -22,12 +23,25 @@ import { SignInController } from './sign-in.controller.js';
     }),
     GatehouseModule.forRoot({}),
     TokensModule.forRoot({ issuer: 'https://auth.example.com', audience: 'orders-api' }),
+    // Tokens of an identity provider the app does not run (an Auth0 tenant: scopes in `permissions`).
+    IssuersModule.forRoot({
+      issuers: [
+        {
+          issuer: process.env.ISSUER ?? 'https://tenant.eu.auth0.com/',
+          jwksUrl: process.env.ISSUER_JWKS_URL ?? 'https://tenant.eu.auth0.com/.well-known/jwks.json',
+          audience: process.env.ISSUER_AUDIENCE ?? 'https://api.example.com',
+          scopeClaim: 'permissions',
+        },
+      ],
+      // The tests serve the JWKS over http on 127.0.0.1; never outside tests.
+      allowInsecureLoopback: process.env.NODE_ENV === 'test',
+    }),
     SessionsModule.forRoot({}),
     ApiKeysModule.forRoot({ prefix: 'example' }),
     // Nest's default GraphQL context ({ req }) is what the guard reads.
     GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true, subscriptions: { 'graphql-ws': true } }),
   ],
   controllers: [SignInController],
-  providers: [OrdersResolver, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+  providers: [OrdersResolver, OrganizationPolicy, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class AppModule {}

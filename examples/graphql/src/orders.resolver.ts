@@ -1,5 +1,6 @@
 import { Query, Resolver, Subscription } from '@nestjs/graphql';
-import { ApiKeyAuth, CurrentPrincipal, Public, Scopes } from '@gatehouse/core';
+import { AnyScope, ApiKeyAuth, Authorize, CurrentPrincipal, Public, Scopes, type Principal } from '@gatehouse/core';
+import { OrganizationPolicy } from './organization.policy.js';
 
 /** Every resolver is guarded like a route: the same decorators, the same principal. */
 @Resolver()
@@ -19,6 +20,16 @@ export class OrdersResolver {
   @Scopes('orders:write')
   @Query(() => String)
   placeOrderPreview() { return 'allowed'; }
+
+  /** Either scope will do; the identity provider's tokens carry them in `permissions`. */
+  @AnyScope('reports:read', 'reports:admin')
+  @Query(() => [String])
+  reports(@CurrentPrincipal() reader: Principal) { return [`q3 for ${reader.subject} from ${String(reader.claims?.iss)}`]; }
+
+  /** Members of the organization only: a refusal is FORBIDDEN with the policy's own code. */
+  @Authorize(OrganizationPolicy)
+  @Query(() => String)
+  billing(@CurrentPrincipal() member: Principal) { return `enterprise plan of ${String(member.claims?.org_id)}`; }
 
   /** Subscriptions over graphql-ws authenticate from `connectionParams`. */
   @Scopes('orders:read')

@@ -3,16 +3,22 @@ import { after, before, describe, it } from 'node:test';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { issueCredentials, startExample } from '../../support/context-example.mjs';
+import { startIdentityProvider } from '../../support/identity-provider.mjs';
 
 describe('GraphQL example (Apollo) over the wire', () => {
   let app;
   let credentials;
+  let idp;
 
   before(async () => {
-    app = await startExample();
+    idp = await startIdentityProvider();
+    app = await startExample({ env: idp.env });
     credentials = await issueCredentials(app.url);
   });
-  after(() => app?.stop());
+  after(async () => {
+    await app?.stop();
+    await idp?.stop();
+  });
 
   async function graphql(query, headers = {}) {
     const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
@@ -53,6 +59,21 @@ describe('GraphQL example (Apollo) over the wire', () => {
       status: 403,
       scope: 'orders:write',
     });
+  });
+
+  it("answers a third-party issuer's token on an any-of-scopes query, and refuses a forged one", async () => {
+    const token = idp.mint({ permissions: ['reports:read'] });
+    assert.deepEqual(await graphql('{ reports }', { authorization: `Bearer ${token}` }), { data: { reports: [`q3 for auth0|grace from ${idp.issuer}`] } });
+    const forged = await refusal('{ reports }', { authorization: `Bearer ${idp.mint({ permissions: ['reports:read'] }, { alg: 'HS256' })}` });
+    assert.deepEqual(forged, { code: 'UNAUTHENTICATED', gatehouseCode: 'invalid_token', status: 401 });
+  });
+
+  it('refuses a policy with FORBIDDEN and its own code, and answers the members it allows', async () => {
+    const member = idp.mint({ org_id: 'org_acme' });
+    assert.deepEqual(await graphql('{ billing }', { authorization: `Bearer ${member}` }), { data: { billing: 'enterprise plan of org_acme' } });
+    for (const token of [credentials.token, idp.mint({ org_id: 'org_other' })]) {
+      assert.deepEqual(await refusal('{ billing }', { authorization: `Bearer ${token}` }), { code: 'FORBIDDEN', gatehouseCode: 'organization_required', status: 403 });
+    }
   });
 
   it('authenticates a graphql-ws subscription from connectionParams, and refuses one without', async () => {

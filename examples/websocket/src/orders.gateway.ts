@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import { ApiKeyAuth, CurrentPrincipal, GatehouseSockets, Public, Scopes } from '@gatehouse/core';
+import { AnyScope, ApiKeyAuth, Authorize, CurrentPrincipal, GatehouseSockets, Public, Scopes, type Principal } from '@gatehouse/core';
+import { OrganizationPolicy } from './organization.policy.js';
 
 /**
  * A socket.io gateway guarded per message. The handshake is authenticated once (bearer token in
@@ -31,4 +32,14 @@ export class OrdersGateway implements OnGatewayConnection {
   @Scopes('orders:write')
   @SubscribeMessage('place-order')
   placeOrder() { return { event: 'placed', data: 'order-2' }; }
+
+  /** Either scope will do; the identity provider's tokens carry them in `permissions`. */
+  @AnyScope('reports:read', 'reports:admin')
+  @SubscribeMessage('reports')
+  reports(@CurrentPrincipal() reader: Principal) { return { event: 'reports', data: { reader: reader.subject, issuer: reader.claims?.iss } }; }
+
+  /** Members of the organization only: a refusal carries the policy's own code. */
+  @Authorize(OrganizationPolicy)
+  @SubscribeMessage('billing')
+  billing(@CurrentPrincipal() member: Principal) { return { event: 'billing', data: `enterprise plan of ${String(member.claims?.org_id)}` }; }
 }

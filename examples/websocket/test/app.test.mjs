@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { issueCredentials, startExample } from '../../support/context-example.mjs';
+import { startIdentityProvider } from '../../support/identity-provider.mjs';
 
 /** A socket.io client whose messages (and refusals, as `exception` events) arrive in order. */
 function connect(url, options = {}) {
@@ -36,13 +37,17 @@ describe('WebSocket example (socket.io) over the wire', () => {
     return peer;
   };
 
+  let idp;
+
   before(async () => {
-    app = await startExample();
+    idp = await startIdentityProvider();
+    app = await startExample({ env: idp.env });
     credentials = await issueCredentials(app.url);
   });
   after(async () => {
     for (const socket of sockets) socket.close();
     await app?.stop();
+    await idp?.stop();
   });
 
   it('answers a public message, and refuses a protected one without a credential', async () => {
@@ -64,6 +69,23 @@ describe('WebSocket example (socket.io) over the wire', () => {
   it('refuses a missing scope with insufficient_scope', async () => {
     const { data } = await open({ auth: { token: credentials.token } }).ask('place-order');
     assert.deepEqual(data, { status: 'error', statusCode: 403, code: 'insufficient_scope', message: 'The credential lacks a required scope.', scope: 'orders:write' });
+  });
+
+  it("authenticates the handshake with a third-party issuer's token", async () => {
+    const peer = open({ auth: { token: idp.mint({ permissions: ['reports:read'] }) } });
+    assert.deepEqual(await peer.ask('me'), { event: 'me', data: 'auth0|grace' });
+    assert.deepEqual(await peer.ask('reports'), { event: 'reports', data: { reader: 'auth0|grace', issuer: idp.issuer } });
+    const forged = open({ auth: { token: idp.mint({ iss: 'https://evil.example.com/' }) } });
+    const { data } = await forged.next();
+    assert.equal(data.code, 'invalid_token');
+    await forged.closed;
+  });
+
+  it('refuses a message with a policy\'s own code, and answers the members it allows', async () => {
+    const member = open({ auth: { token: idp.mint({ org_id: 'org_acme' }) } });
+    assert.deepEqual(await member.ask('billing'), { event: 'billing', data: 'enterprise plan of org_acme' });
+    const { data } = await open({ auth: { token: credentials.token } }).ask('billing');
+    assert.deepEqual(data, { status: 'error', statusCode: 403, code: 'organization_required', message: 'The route is open to members of the organization only.' });
   });
 
   it('refuses a forged token at the handshake and closes the connection', async () => {
