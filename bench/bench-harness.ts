@@ -104,6 +104,9 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
 /** One load pattern: a path with fixed headers, or a request rewritten before each send. */
 export interface LoadPattern {
   path: string;
+  /** `GET` unless set (the GraphQL rows POST a query). */
+  method?: 'GET' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
   /** Per-request rewrite, e.g. to send a different token each time. */
   setupRequest?: AutocannonRequest['setupRequest'];
@@ -138,6 +141,8 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
     timeout: 10,
     ...(limits.amount !== undefined ? { amount: limits.amount } : { duration: limits.seconds }),
     headers: pattern.headers ?? {},
+    ...(pattern.method ? { method: pattern.method } : {}),
+    ...(pattern.body !== undefined ? { body: pattern.body } : {}),
     ...(pattern.setupRequest ? { requests: [{ method: 'GET', path: pattern.path, setupRequest: pattern.setupRequest }] } : {}),
   });
   // autocannon only notices the end on its next one-second tick, so its own `duration` rounds a
@@ -162,6 +167,8 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
           guardMicros: after.guard.micros - before.guard.micros,
           guardCalls: after.guard.calls - before.guard.calls,
           guardDeferred: after.guard.deferred - before.guard.deferred,
+          verifyMicros: after.guard.verifyMicros - before.guard.verifyMicros,
+          verifyCalls: after.guard.verifyCalls - before.guard.verifyCalls,
         }
       : {};
   return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...guard };

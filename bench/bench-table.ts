@@ -15,6 +15,9 @@ export interface RoundSample {
   guardMicros?: number;
   guardCalls?: number;
   guardDeferred?: number;
+  /** In-server `crypto.verify` meter over the round. */
+  verifyMicros?: number;
+  verifyCalls?: number;
 }
 
 /** A row of the result table: every round of that row added up. */
@@ -41,6 +44,10 @@ export interface RowSummary {
   guardMicrosPerCall: number;
   /** Guard calls that returned a promise and were not timed. */
   guardDeferred: number;
+  /** Mean time of one `crypto.verify` inside the server (NaN when the row made none). */
+  verifyMicrosPerCall: number;
+  /** `crypto.verify` calls per request. */
+  verifyCallsPerRequest: number;
   non2xx: number;
   errors: number;
 }
@@ -55,6 +62,8 @@ interface RowTotal {
   guardMicros: number;
   guardCalls: number;
   guardDeferred: number;
+  verifyMicros: number;
+  verifyCalls: number;
 }
 
 /**
@@ -65,7 +74,7 @@ interface RowTotal {
 export function summarizeRounds(samples: readonly RoundSample[], baseline = 'public', reference?: string): RowSummary[] {
   const byRow = new Map<string, RowTotal>();
   for (const sample of samples) {
-    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0 };
+    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0, verifyMicros: 0, verifyCalls: 0 };
     total.rounds += 1;
     total.requests += sample.requests;
     total.seconds += sample.seconds;
@@ -75,6 +84,8 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     total.guardMicros += sample.guardMicros ?? 0;
     total.guardCalls += sample.guardCalls ?? 0;
     total.guardDeferred += sample.guardDeferred ?? 0;
+    total.verifyMicros += sample.verifyMicros ?? 0;
+    total.verifyCalls += sample.verifyCalls ?? 0;
     byRow.set(sample.row, total);
   }
   const perRequest = (t: { requests: number; cpuMicros: number }) => (t.requests > 0 ? t.cpuMicros / t.requests : 0);
@@ -95,6 +106,8 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     extraMicrosOverReference: ref ? perRequest(total) - perRequest(ref) : Number.NaN,
     guardMicrosPerCall: total.guardCalls > 0 ? total.guardMicros / total.guardCalls : Number.NaN,
     guardDeferred: total.guardDeferred,
+    verifyMicrosPerCall: total.verifyCalls > 0 ? total.verifyMicros / total.verifyCalls : Number.NaN,
+    verifyCallsPerRequest: total.requests > 0 ? total.verifyCalls / total.requests : 0,
     non2xx: total.non2xx,
     errors: total.errors,
   }));

@@ -116,3 +116,10 @@ export async function mintLikeTokens(base: string, accessToken: string, count: n
   }
   return tokens;
 }
+
+/** A GraphQL query answers data without errors with these headers, or the row is skipped with what it got. */
+export async function checkGraphql(base: string, path: string, query: string, headers: Record<string, string>): Promise<void> {
+  const reply = await call(base, 'POST', path, { query }, headers);
+  expectStatus(reply, [200], `POST ${path}`);
+  if (reply.body.errors !== undefined || typeof reply.body.data !== 'object') throw new Unavailable(`POST ${path}: ${JSON.stringify(reply.body).slice(0, 200)}`);
+}

@@ -25,12 +25,15 @@ export interface DemoModuleOptions {
   logStream?: DestinationStream;
   /** More controllers on the root module, routed right after `GET /` and `GET /me` (the bench's reference route). */
   controllers?: Type[];
+  /** More modules and providers on the root module (the bench's GraphQL endpoint and its resolver). */
+  imports?: DynamicModule[];
+  providers?: Type[];
 }
 
 /** The demo orders service, wiring every gatehouse library together. */
 @Module({})
 export class AppModule {
-  static forRoot({ config, clock, logStream, controllers = [] }: DemoModuleOptions): DynamicModule {
+  static forRoot({ config, clock, logStream, controllers = [], imports = [], providers = [] }: DemoModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -58,9 +61,10 @@ export class AppModule {
         SessionsDemoModule,
         TokensDemoModule,
         AccountPageModule,
+        ...imports,
       ],
       controllers: [InfoController, ...controllers, HealthController],
-      providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [{ provide: DEMO_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: HttpErrorFilter }, ...providers],
       exports: [DEMO_CONFIG],
     };
   }
