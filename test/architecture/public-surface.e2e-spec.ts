@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import * as apiKeys from '@gatehouse/api-keys';
 import * as apiKeysTesting from '@gatehouse/api-keys/testing';
 import * as core from '@gatehouse/core';
@@ -85,6 +86,55 @@ const PUBLIC: Record<Lib, string[]> = {
   ],
 };
 
+/** The type-only exports (`export type { … }`, or `type` inside `export { … }`) of each public entry, sorted. */
+const PUBLIC_TYPES: Record<Lib, string[]> = {
+  'core': [
+    'AnyErrorCode', 'ApiKeyAuthOptions', 'ApplyGatehouseSecurityOptions', 'AuthorizationPolicy',
+    'CookieAttributes', 'CredentialMechanism', 'CustomErrorCode', 'EndpointPath', 'EndpointRoute',
+    'ErrorBody', 'ErrorResponse', 'GatehouseErrorCode', 'GatehouseErrorDetails', 'GatehouseErrorSpec',
+    'GatehouseModuleExtras', 'GatehouseModuleOptions', 'GatehouseOperationExtension',
+    'GatehouseRateLimitOptions', 'GatehouseRequest', 'OpenApiDocumentLike', 'OpenApiSecurityScheme',
+    'PasswordChangeOutcome', 'Principal', 'PrincipalCredential', 'PrincipalKind', 'RateLimit',
+    'RequestOriginOptions', 'ResolvedGatehouseOptions', 'RevocationFeedOptions', 'RevocationFeedStatus',
+    'RoutePolicy', 'SecurityEvent', 'SecurityEventEmitter', 'SignInContext', 'ThrottlerStorageRecord',
+    'TrustProxy', 'VerifiedAccount',
+  ],
+  'tokens': [
+    'AccessTokenInput', 'ActiveRefreshFamily', 'AuthorizationServerMetadata',
+    'ClientAuthenticationParameters', 'FamilyTouch', 'IntrospectionResponse', 'IssuedAccessToken',
+    'IssuerAlgorithm', 'IssuerProfile', 'IssuersModuleOptions', 'JwksDocument', 'KeyFileContents',
+    'KeyFileRotation', 'OAuthParameters', 'PublicSigningJwk', 'RefreshDelivery', 'RefreshFamilyRecord',
+    'RefreshGrant', 'RefreshMeta', 'RefreshTokenRecord', 'ResolvedIssuerProfile', 'ResolvedIssuersOptions',
+    'ResolvedTokensOptions', 'ScopeClaim', 'SigningAlgorithm', 'SigningKey', 'SigningKeyJwk', 'SpendOutcome',
+    'TokenEndpointsOptions', 'TokenPair', 'TokenResponseBody', 'TokensModuleOptions',
+  ],
+  'sessions': [
+    'ActiveSession', 'ApiKeysAfterPasswordChange', 'DeviceView', 'IssuedSession', 'PasswordChangeResponse',
+    'ResolvedSessionsOptions', 'RotateSessionChanges', 'SessionCookieValue', 'SessionCookieVerify',
+    'SessionEndReason', 'SessionEndpointName', 'SessionEndpointsOptions', 'SessionMeta', 'SessionSelector',
+    'SessionView', 'SessionsModuleOptions', 'SettledApiKey',
+  ],
+  'api-keys': [
+    'ApiKeyEndpointName', 'ApiKeyEndpointsOptions', 'ApiKeyFailureReason', 'ApiKeyRecord', 'ApiKeyStatus',
+    'ApiKeyUsageDelta', 'ApiKeyView', 'ApiKeysModuleOptions', 'ClientCredentialsModuleOptions',
+    'ClientCredentialsTokenResponse', 'CreateApiKeyInput', 'IssuedApiKey', 'ObservedKey',
+    'ResolvedApiKeysOptions', 'ResolvedClientCredentialsOptions', 'RotateApiKeyOptions',
+    'ServiceTokenClientOptions',
+  ],
+};
+
+/** The names an entry file exports only as types, read from its syntax (types leave no runtime trace). */
+function typeOnlyExports(lib: Lib): string[] {
+  const path = resolve(libs, lib, 'src', 'index.ts');
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
+  const names: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+    for (const element of statement.exportClause.elements) if (statement.isTypeOnly || element.isTypeOnly) names.push(element.name.text);
+  }
+  return names.sort();
+}
+
 /** What tests reach through `@gatehouse/<lib>/testing` (not covered by semver). */
 const TESTING: Record<Lib, string[]> = {
   core: ['RedisBus', 'resolveGatehouseOptions'],
@@ -106,6 +156,10 @@ const names = Object.keys(entries) as Lib[];
 describe('public surface', () => {
   it.each(names)('@gatehouse/%s exports exactly the pinned list', (lib) => {
     expect(Object.keys(entries[lib].public).sort()).toEqual(PUBLIC[lib]);
+  });
+
+  it.each(names)('@gatehouse/%s exports exactly the pinned types', (lib) => {
+    expect(typeOnlyExports(lib)).toEqual(PUBLIC_TYPES[lib]);
   });
 
   it.each(names)('@gatehouse/%s exports none of its known internals', (lib) => {
