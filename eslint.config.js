@@ -21,6 +21,12 @@ const LIBRARY_FORBIDDEN_IMPORTS = {
   ],
 };
 
+/** The testing entry points serve tests only: shipped code and the apps use the public entries. */
+const TESTING_ENTRY = {
+  group: ['@gatehouse/*/testing'],
+  message: '@gatehouse/<name>/testing is for tests (not covered by semver): import the public @gatehouse/<name> entry.',
+};
+
 export default defineConfig(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'data/**'] },
 
@@ -65,10 +71,20 @@ export default defineConfig(
   {
     files: ['libs/*/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', LIBRARY_FORBIDDEN_IMPORTS],
+      'no-restricted-imports': ['error', { ...LIBRARY_FORBIDDEN_IMPORTS, patterns: [...LIBRARY_FORBIDDEN_IMPORTS.patterns, TESTING_ENTRY] }],
       // Libraries log through Nest's Logger (redacted, structured), never the console.
       'no-console': 'error',
     },
+  },
+  {
+    // A library's specs may reach another library's internals through its testing entry.
+    files: ['libs/*/src/**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', LIBRARY_FORBIDDEN_IMPORTS] },
+  },
+  {
+    files: ['src/**/*.ts', 'examples/**/*.ts', 'examples/**/*.js', 'examples/**/*.mjs'],
+    ignores: ['**/*.spec.ts', 'examples/*/test/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [TESTING_ENTRY] }] },
   },
 
   {

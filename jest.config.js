@@ -11,6 +11,7 @@ export const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: {
     '^@gatehouse/(core|tokens|sessions|api-keys)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@gatehouse/(core|tokens|sessions|api-keys)/testing$': '<rootDir>/libs/$1/src/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

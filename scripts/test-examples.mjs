@@ -35,10 +35,14 @@ function checkPackage(lib, files) {
   const problems = [];
   const manifest = JSON.parse(readFileSync(join(root, 'libs', lib, 'package.json'), 'utf8'));
   for (const field of ['license', 'repository', 'homepage']) if (!manifest[field]) problems.push(`package.json has no "${field}"`);
-  const entry = manifest.exports?.['.'] ?? {};
-  if (!entry.import || entry.default !== entry.import) problems.push('exports["."] needs "import" and "default" naming the same file');
   const shipped = new Set(files);
-  for (const file of ['LICENSE', 'package.json', entry.import?.replace(/^\.\//, '')]) if (!shipped.has(file)) problems.push(`${file} is not in the package`);
+  for (const file of ['LICENSE', 'package.json']) if (!shipped.has(file)) problems.push(`${file} is not in the package`);
+  // The public entry and the testing subpath, each loadable by import() and require().
+  for (const name of ['.', './testing']) {
+    const entry = manifest.exports?.[name] ?? {};
+    if (!entry.import || entry.default !== entry.import) problems.push(`exports["${name}"] needs "import" and "default" naming the same file`);
+    for (const target of Object.values(entry)) if (!shipped.has(target.replace(/^\.\//, ''))) problems.push(`${target} (exports["${name}"]) is not in the package`);
+  }
   for (const file of files) {
     if (/\.spec\.[jt]s$/.test(file)) problems.push(`${file} is a test`);
     if (!file.endsWith('.map')) continue;

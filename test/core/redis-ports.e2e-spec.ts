@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RedisBus, RedisCache, RedisRevocationStore } from '@gatehouse/core';
+import { RedisCache, RedisRevocationStore } from '@gatehouse/core';
+import { RedisBus } from '@gatehouse/core/testing';
 
 // Two instances share one Redis: a revocation or an invalidation on one reaches the other.
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;

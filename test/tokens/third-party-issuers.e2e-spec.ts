@@ -7,7 +7,8 @@ import { SignJWT, exportJWK, generateKeyPair, exportSPKI, type CryptoKey, type J
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { CurrentPrincipal, GatehouseModule, ManualClock, Scopes, type Principal } from '@gatehouse/core';
-import { AccessTokenIssuer, IssuersModule, TokensConfigurationError, TokensModule, resolveIssuersOptions, type IssuerProfile } from '@gatehouse/tokens';
+import { AccessTokenIssuer, IssuersModule, TokensConfigurationError, TokensModule, type IssuerProfile } from '@gatehouse/tokens';
+import { resolveIssuersOptions } from '@gatehouse/tokens/testing';
 import { ADAPTERS, createTinyApp } from '../support/adapters.js';
 
 interface IdpFixture {

@@ -19,6 +19,25 @@ for (const [name, moduleClass] of Object.entries(libraries)) {
   });
 }
 
+// The testing subpath (internals for tests, not covered by semver) resolves from the tarball too,
+// and the public entry keeps its internals to itself.
+const testing = {
+  '@gatehouse/core': 'RedisBus',
+  '@gatehouse/tokens': 'VerifiedTokenCache',
+  '@gatehouse/sessions': 'hashSessionSecret',
+  '@gatehouse/api-keys': 'encodeBase62',
+};
+
+for (const [name, internal] of Object.entries(testing)) {
+  test(`${name}/testing: require() and import() give the same module`, async () => {
+    const required = require(`${name}/testing`);
+    const imported = await import(`${name}/testing`);
+    assert.equal(typeof required[internal], 'function');
+    assert.equal(required[internal], imported[internal]);
+    assert.equal(internal in require(name), false);
+  });
+}
+
 test('each mechanism library exports its migrations as an array of classes', () => {
   const { apiKeysMigrations } = require('@gatehouse/api-keys');
   const { sessionsMigrations } = require('@gatehouse/sessions');

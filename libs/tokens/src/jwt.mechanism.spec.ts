@@ -1,4 +1,5 @@
-import { GatehouseError, ManualClock, MemoryRevocationStore, MechanismRegistry, resolveGatehouseOptions, type GatehouseRequest } from '@gatehouse/core';
+import { GatehouseError, ManualClock, MemoryRevocationStore, MechanismRegistry, type GatehouseRequest } from '@gatehouse/core';
+import { resolveGatehouseOptions } from '@gatehouse/core/testing';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { JwtMechanism } from './jwt.mechanism.js';
 import { KeyRing } from './key-ring.js';

@@ -1,0 +1,3 @@
+// Internals that gatehouse's own tests and benchmarks reach: not covered by semver, may change in any release.
+export { RedisBus, type BusMessage } from './redis.bus.js';
+export { resolveGatehouseOptions } from './gatehouse-options.interface.js';
