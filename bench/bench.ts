@@ -24,7 +24,7 @@ const ROUND_SECONDS = envNumber('BENCH_ROUND_SECONDS', 3, 1, 5);
 const ROUNDS = envNumber('BENCH_ROUNDS', 5, 1, 20);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 16, 1, 128);
 /** Fresh tokens per measured round of the "gatehouse cold" row: each is sent exactly once. */
-const DISTINCT_PER_ROUND = envNumber('BENCH_DISTINCT_TOKENS', 2000, 100, 10_000);
+const DISTINCT_PER_ROUND = envNumber('BENCH_DISTINCT_TOKENS', 4000, 100, 10_000);
 const MICRO_ITERATIONS = envNumber('BENCH_MICRO_ITERATIONS', 5000, 100, 50_000);
 /** Distinct tokens of the in-process cold-path measurement, per algorithm. */
 const COLD_MICRO_TOKENS = envNumber('BENCH_COLD_MICRO_TOKENS', 3000, 100, 20_000);
