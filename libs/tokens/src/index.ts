@@ -42,3 +42,4 @@ export * from './tokens.module.js';
 export * from './typeorm-refresh-token.store.js';
 export * from './verified-token.cache.js';
 export * from './migrations/index.js';
+export { issuerSessionRevocationKey, issuerSubjectRevocationKey } from './issuer-revocation-keys.js';

@@ -49,6 +49,8 @@ export interface IssuersModuleOptions {
   maxTokenLength?: number;
   /** Accept `http:` JWKS URLs on loopback hosts (127.0.0.1, ::1, localhost), for tests only. Default `false`. */
   allowInsecureLoopback?: boolean;
+  /** Verified tokens cached per issuer until their `exp` (about 1.5 KB each); `0` disables the cache. Default 10 000. */
+  verifiedTokenCacheSize?: number;
 }
 
 /** A profile with every default applied and checked. */
@@ -71,6 +73,7 @@ export interface ResolvedIssuersOptions {
   jwksCacheMaxAgeMs: number;
   jwksCooldownMs: number;
   maxTokenLength: number;
+  verifiedTokenCacheSize: number;
 }
 
 const ALGORITHMS: readonly IssuerAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -90,6 +93,8 @@ function bounded(name: string, value: number | undefined, fallback: number, min:
 function resolveProfile(profile: IssuerProfile, allowInsecureLoopback: boolean): ResolvedIssuerProfile {
   const at = `issuer "${String(profile.issuer)}"`;
   if (typeof profile.issuer !== 'string' || profile.issuer === '') fail('every issuer needs a non-empty issuer');
+  // Revocation keys put a space between issuer and subject: an issuer without whitespace keeps them unambiguous.
+  if (/\s/.test(profile.issuer)) fail(`${at}: issuer must not contain whitespace`);
   let jwksUrl: URL;
   try {
     jwksUrl = new URL(profile.jwksUrl);
@@ -139,5 +144,6 @@ export function resolveIssuersOptions(options: IssuersModuleOptions): ResolvedIs
     jwksCacheMaxAgeMs: bounded('jwksCacheMaxAgeMs', options.jwksCacheMaxAgeMs, 600_000, 1_000, 86_400_000),
     jwksCooldownMs: bounded('jwksCooldownMs', options.jwksCooldownMs, 30_000, 0, 3_600_000),
     maxTokenLength: bounded('maxTokenLength', options.maxTokenLength, 8_192, 256, 65_536),
+    verifiedTokenCacheSize: bounded('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000, 0, 1_000_000),
   };
 }
