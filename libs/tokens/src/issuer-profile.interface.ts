@@ -1,3 +1,4 @@
+import { parseJwksUrl } from './jwks-url.js';
 import { TokensConfigurationError } from './resolve-tokens-options.js';
 
 /** Signature algorithms an identity provider's access tokens may use. Never `none`, never HMAC. */
@@ -78,7 +79,6 @@ export interface ResolvedIssuersOptions {
 
 const ALGORITHMS: readonly IssuerAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const SCOPE_CLAIMS: readonly ScopeClaim[] = ['scope', 'scp', 'permissions', 'roles'];
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 function fail(message: string): never {
   throw new TokensConfigurationError(`IssuersModule: ${message}`);
@@ -95,14 +95,7 @@ function resolveProfile(profile: IssuerProfile, allowInsecureLoopback: boolean):
   if (typeof profile.issuer !== 'string' || profile.issuer === '') fail('every issuer needs a non-empty issuer');
   // Revocation keys put a space between issuer and subject: an issuer without whitespace keeps them unambiguous.
   if (/\s/.test(profile.issuer)) fail(`${at}: issuer must not contain whitespace`);
-  let jwksUrl: URL;
-  try {
-    jwksUrl = new URL(profile.jwksUrl);
-  } catch {
-    fail(`${at}: jwksUrl is not a valid URL`);
-  }
-  const insecureAllowed = allowInsecureLoopback && jwksUrl.protocol === 'http:' && LOOPBACK.has(jwksUrl.hostname);
-  if (jwksUrl.protocol !== 'https:' && !insecureAllowed) fail(`${at}: jwksUrl must be an https: URL`);
+  const jwksUrl = parseJwksUrl(profile.jwksUrl, allowInsecureLoopback, (problem) => fail(`${at}: jwksUrl ${problem}`));
   const audience = typeof profile.audience === 'string' ? [profile.audience] : profile.audience;
   if (!Array.isArray(audience) || audience.length === 0 || audience.some((value) => typeof value !== 'string' || value === '')) {
     fail(`${at}: audience must be a non-empty string or list of strings`);

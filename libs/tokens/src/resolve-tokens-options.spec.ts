@@ -50,7 +50,11 @@ describe('resolveTokensOptions', () => {
     [{ refreshSecret: 'short' }, /at least 32 bytes/],
     [{ issuer: '' }, /issuer is required/],
     [{ audience: undefined }, /audience is required/],
-    [{ jwksUrl: 'ftp://x' }, /http\(s\) URL/],
+    [{ jwksUrl: 'ftp://x' }, /jwksUrl must be an https: URL/],
+    [{ jwksUrl: 'not a url' }, /jwksUrl is not a valid URL/],
+    [{ jwksUrl: 'http://auth.test/jwks' }, /jwksUrl must be an https: URL/],
+    [{ jwksUrl: 'http://127.0.0.1:8080/jwks' }, /jwksUrl must be an https: URL/],
+    [{ jwksUrl: 'http://auth.test/jwks', allowInsecureLoopback: true }, /jwksUrl must be an https: URL/],
     [{ jwksUrl: 'https://auth.test/jwks', keysFile: './k.json' }, /either jwksUrl/],
     [{ jwksUrl: 'https://auth.test/jwks', refreshTokens: true }, /cannot issue them/],
     [{ keys: '{not json' }, /keys is not valid JSON/],
@@ -65,6 +69,13 @@ describe('resolveTokensOptions', () => {
     const jwk = { kty: 'OKP', crv: 'Ed25519', x: 'x' };
     expect(resolveTokensOptions({ ...base, keys: JSON.stringify([jwk]) }).keys).toEqual([jwk]);
     expect(resolveTokensOptions({ ...base, keys: JSON.stringify({ keys: [jwk] }) }).keys).toEqual([jwk]);
+  });
+
+  it('allows an http: jwksUrl only on loopback hosts, and only with allowInsecureLoopback', () => {
+    for (const host of ['127.0.0.1:8080', 'localhost', '[::1]:9000']) {
+      expect(resolveTokensOptions({ ...base, jwksUrl: `http://${host}/jwks`, allowInsecureLoopback: true }).jwksUrl?.protocol).toBe('http:');
+    }
+    expect(resolveTokensOptions({ ...base, jwksUrl: 'https://auth.test/jwks' }).jwksUrl?.href).toBe('https://auth.test/jwks');
   });
 
   it('turns refresh tokens off in resource-server mode', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeAllowedOrigins } from '@gatehouse/core';
+import { parseJwksUrl } from './jwks-url.js';
 import type { SigningAlgorithm, SigningKeyJwk } from './signing-key.js';
 import type { TokensModuleOptions } from './tokens-options.interface.js';
 
@@ -141,12 +142,7 @@ export function resolveTokensOptions(options: TokensModuleOptions): ResolvedToke
   }
   let jwksUrl: URL | undefined;
   if (options.jwksUrl !== undefined) {
-    try {
-      jwksUrl = new URL(options.jwksUrl);
-    } catch {
-      fail('jwksUrl is not a valid URL');
-    }
-    if (jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:') fail('jwksUrl must be an http(s) URL');
+    jwksUrl = parseJwksUrl(options.jwksUrl, options.allowInsecureLoopback ?? false, (problem) => fail(`jwksUrl ${problem}`));
     if (options.keys !== undefined || options.keysFile !== undefined) fail('give either jwksUrl (resource server) or keys/keysFile, not both');
   }
   const leeway = integer('refreshReuseLeewayMs', options.refreshReuseLeewayMs, 2 * SECOND, 0, REFRESH_REUSE_LEEWAY_MAX_MS);
