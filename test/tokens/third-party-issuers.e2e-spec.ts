@@ -6,7 +6,7 @@ import { jest } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, exportSPKI, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { CurrentPrincipal, GatehouseError, GatehouseModule, ManualClock, MemoryRevocationStore, Scopes, type Principal, type RevocationStore } from '@gatehouse/core';
+import { CurrentPrincipal, GatehouseConfigurationError, GatehouseError, GatehouseModule, ManualClock, MemoryRevocationStore, Scopes, type Principal, type RevocationStore } from '@gatehouse/core';
 import { AccessTokenIssuer, IssuerTokenVerifier, IssuersModule, TokensConfigurationError, TokensModule, resolveIssuersOptions, type IssuerProfile } from '@gatehouse/tokens';
 import { ADAPTERS, createTinyApp } from '../support/adapters.js';
 
@@ -391,12 +391,14 @@ describe.each(ADAPTERS)('third-party issuers beside our own tokens (%s)', (adapt
 describe('issuer profile validation', () => {
   const base: IssuerProfile = { issuer: 'https://idp.example/', jwksUrl: 'https://idp.example/jwks', audience: 'api' };
   it.each([
-    ['an http JWKS URL', { jwksUrl: 'http://idp.example/jwks' }, 'jwksUrl must be an https: URL'],
+    ['an http JWKS URL', { jwksUrl: 'http://idp.example/jwks' }, 'IssuersModule option issuers[0].jwksUrl: must be an https: URL'],
     ['HMAC', { algorithms: ['HS256'] }, 'never HMAC'],
     ['none', { algorithms: ['none'] }, 'never none'],
-    ['an empty audience', { audience: [] }, 'audience must be'],
-    ['an unknown scope claim', { scopeClaim: 'groups' }, 'scopeClaim must be one of'],
+    ['an empty audience', { audience: [] }, 'IssuersModule option issuers[0].audience: must be'],
+    ['an unknown scope claim', { scopeClaim: 'groups' }, 'IssuersModule option issuers[0].scopeClaim: must be one of'],
   ])('refuses %s', (_label, change, message) => {
+    expect(() => resolveIssuersOptions({ issuers: [{ ...base, ...change } as IssuerProfile] })).toThrow(GatehouseConfigurationError);
+    // The deprecated name still matches.
     expect(() => resolveIssuersOptions({ issuers: [{ ...base, ...change } as IssuerProfile] })).toThrow(TokensConfigurationError);
     expect(() => resolveIssuersOptions({ issuers: [{ ...base, ...change } as IssuerProfile] })).toThrow(message);
   });
@@ -408,7 +410,11 @@ describe('issuer profile validation', () => {
     expect(() => resolveIssuersOptions({ issuers: [{ ...base, jwksUrl: 'http://idp.example/jwks' }], allowInsecureLoopback: true })).toThrow('https:');
   });
 
+  it('refuses an issuer with whitespace (revocation keys put a space after it)', () => {
+    expect(() => resolveIssuersOptions({ issuers: [{ ...base, issuer: 'https://idp.example/ x' }] })).toThrow('IssuersModule option issuers[0].issuer: must not contain whitespace');
+  });
+
   it('refuses the same issuer twice', () => {
-    expect(() => resolveIssuersOptions({ issuers: [base, base] })).toThrow('listed twice');
+    expect(() => resolveIssuersOptions({ issuers: [base, base] })).toThrow('IssuersModule option issuers[1].issuer: "https://idp.example/" is listed twice');
   });
 });

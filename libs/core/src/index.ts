@@ -75,3 +75,4 @@ export { RateLimitRedis } from './rate-limit-redis.js';
 export * from './account-owner.guard.js';
 export * from './mounted-controller.js';
 export * from './sign-in-route.decorator.js';
+export { GatehouseConfigurationError, type ConfigurationSite } from './configuration-error.js';
