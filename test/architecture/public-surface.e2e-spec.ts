@@ -31,7 +31,7 @@ const PUBLIC: Record<Lib, string[]> = {
     'CREDENTIAL_DEAD_CLOSE_CODE', 'CREDENTIAL_HEADERS', 'ClientAddresses', 'Clock', 'CurrentPrincipal',
     'DurableRevocationStore', 'GATEHOUSE_ASYNC_OPTIONS_TYPE', 'GATEHOUSE_ERRORS', 'GATEHOUSE_OPTIONS',
     'GATEHOUSE_OPTIONS_TYPE', 'GATEHOUSE_RATE_LIMITS', 'GATEHOUSE_RATE_LIMIT_REDIS', 'GATEHOUSE_REDIS_BUS',
-    'GatehouseAccounts', 'GatehouseCache', 'GatehouseError', 'GatehouseExceptionFilter', 'GatehouseGuard',
+    'GatehouseAccounts', 'GatehouseCache', 'GatehouseConfigurationError', 'GatehouseError', 'GatehouseExceptionFilter', 'GatehouseGuard',
     'GatehouseMechanism', 'GatehouseModule', 'GatehouseSockets', 'GatehouseThrottlerGuard', 'HttpErrorFilter',
     'KnownAddresses', 'KnownSecretHashes', 'ManualClock', 'MechanismRegistry', 'MemoryCache',
     'MemoryRateLimitStorage', 'MemoryRevocationStore', 'ORIGIN_CHECK_VARY', 'OptionalAuth',
@@ -58,7 +58,7 @@ const PUBLIC: Record<Lib, string[]> = {
     'SIGN_IN_ROUTE', 'SignInController', 'SignOutController', 'TOKENS_ASYNC_OPTIONS_TYPE', 'TOKENS_OPTIONS',
     'TOKENS_OPTIONS_TYPE', 'TOKEN_ENDPOINTS_OPTIONS', 'TokenEndpointContext', 'TokenEndpointsModule',
     'TokenGrants', 'TokensConfigurationError', 'TokensModule', 'TypeOrmRefreshTokenStore', 'ensureKeyFile',
-    'ensureSecretFile', 'generateSigningKey', 'importSigningKey', 'readKeyFile', 'readOAuthParameters',
+    'ensureSecretFile', 'generateSigningKey', 'importSigningKey', 'issuerSessionRevocationKey', 'issuerSubjectRevocationKey', 'readKeyFile', 'readOAuthParameters',
     'refreshWith', 'resolveTokensOptions', 'rotateKeyFile', 'sessionRevocationKey', 'subjectRevocationKey',
     'toTokenResponse', 'tokenRevocationKey', 'tokensEntities', 'tokensMigrations', 'writeKeyFile',
   ],
@@ -89,7 +89,7 @@ const PUBLIC: Record<Lib, string[]> = {
 /** The type-only exports (`export type { … }`, or `type` inside `export { … }`) of each public entry, sorted. */
 const PUBLIC_TYPES: Record<Lib, string[]> = {
   'core': [
-    'AnyErrorCode', 'ApiKeyAuthOptions', 'ApplyGatehouseSecurityOptions', 'AuthorizationPolicy',
+    'AnyErrorCode', 'ApiKeyAuthOptions', 'ApplyGatehouseSecurityOptions', 'AuthorizationPolicy', 'ConfigurationSite',
     'CookieAttributes', 'CredentialMechanism', 'CustomErrorCode', 'EndpointPath', 'EndpointRoute',
     'ErrorBody', 'ErrorResponse', 'GatehouseErrorCode', 'GatehouseErrorDetails', 'GatehouseErrorSpec',
     'GatehouseModuleExtras', 'GatehouseModuleOptions', 'GatehouseOperationExtension',
@@ -137,9 +137,9 @@ function typeOnlyExports(lib: Lib): string[] {
 
 /** What tests reach through `@gatehouse/<lib>/testing` (not covered by semver). */
 const TESTING: Record<Lib, string[]> = {
-  core: ['RedisBus', 'resolveGatehouseOptions'],
-  tokens: ['VerifiedTokenCache', 'resolveIssuersOptions'],
-  sessions: ['deriveCsrfToken', 'hashSessionSecret'],
+  core: ['RedisBus', 'resolveGatehouseOptions', 'resolveRateLimitOptions'],
+  tokens: ['VerifiedTokenCache', 'resolveIssuersOptions', 'resolveTokenEndpointsOptions'],
+  sessions: ['deriveCsrfToken', 'hashSessionSecret', 'resolveSessionEndpointsOptions'],
   'api-keys': ['API_KEY_SECRET_LENGTH', 'encodeBase62'],
 };
 

@@ -32,7 +32,7 @@ function resourceServer(adapter: AdapterName, jwksUrl: string, clock: ManualCloc
   return createTinyApp(adapter, {
     imports: [
       GatehouseModule.forRoot({ clock }),
-      TokensModule.forRoot({ issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, jwksUrl, jwksCooldownMs: 0, jwksTimeoutMs: 1_000 }),
+      TokensModule.forRoot({ issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, jwksUrl, allowInsecureLoopback: true, jwksCooldownMs: 0, jwksTimeoutMs: 1_000 }),
     ],
     controllers: [ReportsController],
   });

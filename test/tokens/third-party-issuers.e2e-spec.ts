@@ -6,8 +6,8 @@ import { jest } from '@jest/globals';
 import { SignJWT, exportJWK, generateKeyPair, exportSPKI, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { CurrentPrincipal, GatehouseModule, ManualClock, Scopes, type Principal } from '@gatehouse/core';
-import { AccessTokenIssuer, IssuersModule, TokensConfigurationError, TokensModule, type IssuerProfile } from '@gatehouse/tokens';
+import { CurrentPrincipal, GatehouseConfigurationError, GatehouseError, GatehouseModule, ManualClock, MemoryRevocationStore, Scopes, type Principal, type RevocationStore } from '@gatehouse/core';
+import { AccessTokenIssuer, IssuerTokenVerifier, IssuersModule, TokensConfigurationError, TokensModule, type IssuerProfile } from '@gatehouse/tokens';
 import { resolveIssuersOptions } from '@gatehouse/tokens/testing';
 import { ADAPTERS, createTinyApp } from '../support/adapters.js';
 
@@ -232,6 +232,123 @@ describe.each(ADAPTERS)('third-party issuers: Auth0, Keycloak and Entra ID token
   });
 });
 
+describe.each(ADAPTERS)('third-party issuers: verified tokens cached, revocations checked on every request (%s)', (adapter) => {
+  const host = new JwksHost();
+  const clock = new ManualClock();
+  const memory = new MemoryRevocationStore(1_000, clock);
+  let stale = false;
+  // The built-in store's outage policy, switched by the test: checks refuse with 503 while stale.
+  const revocations: RevocationStore = {
+    revoke: (key, at, ttl) => memory.revoke(key, at, ttl),
+    revokedAt: (key) => {
+      if (stale) throw new GatehouseError('service_unavailable', { retryAfter: 2 });
+      return memory.revokedAt(key);
+    },
+  };
+  const OTHER = 'https://other-tenant.eu.auth0.com/';
+  let app: INestApplication;
+  let auth0: Signer;
+  let other: Signer;
+  let signatureChecks: jest.SpiedFunction<SubtleCrypto['verify']>;
+  const bearer = (token: string) => request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${token}`);
+  const auth0Token = (claims: JWTPayload = {}) => sign(auth0.privateKey, AUTH0.header, { ...AUTH0.payload, ...claims });
+  const otherToken = (claims: JWTPayload = {}) => sign(other.privateKey, { ...AUTH0.header, kid: 'other-1' }, { ...AUTH0.payload, iss: OTHER, ...claims });
+  const fetches = () => (host.hits.get('/auth0') ?? 0) + (host.hits.get('/other') ?? 0);
+
+  beforeAll(async () => {
+    await host.start();
+    [auth0, other] = await Promise.all([signer('RS256', AUTH0.header.kid), signer('RS256', 'other-1')]);
+    host.keys.set('/auth0', [auth0.publicJwk]);
+    host.keys.set('/other', [other.publicJwk]);
+    app = await createTinyApp(adapter, {
+      imports: [
+        GatehouseModule.forRoot({ clock, defaultMechanisms: ['jwt'], revocations }),
+        IssuersModule.forRoot({
+          issuers: [
+            { issuer: AUTH0.payload.iss, jwksUrl: host.url('/auth0'), audience: 'https://test-server/api', scopeClaim: 'permissions' },
+            { issuer: OTHER, jwksUrl: host.url('/other'), audience: 'https://test-server/api', scopeClaim: 'permissions' },
+          ],
+          allowInsecureLoopback: true,
+        }),
+      ],
+      controllers: [ApiController],
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await app.close();
+    await host.stop();
+  });
+  beforeEach(() => {
+    stale = false;
+    clock.set((AUTH0.payload.iat + 10) * 1000);
+    app.get(IssuerTokenVerifier).clearCache();
+    signatureChecks = jest.spyOn(crypto.subtle, 'verify');
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('verifies a token once: repeated requests fetch no JWKS and check no signature', async () => {
+    const token = await auth0Token({ jti: 'cached-1' });
+    await bearer(token).expect(200);
+    const [fetched, checked] = [fetches(), signatureChecks.mock.calls.length];
+    expect(checked).toBe(1);
+    for (let i = 0; i < 3; i += 1) await bearer(token).expect(200);
+    expect(fetches()).toBe(fetched);
+    expect(signatureChecks.mock.calls.length).toBe(checked);
+  });
+
+  it('never caches a token with a bad signature', async () => {
+    const token = await auth0Token({ jti: 'forged-1' });
+    const forged = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect((await bearer(forged).expect(401)).body.code).toBe('invalid_token');
+    expect((await bearer(forged).expect(401)).body.code).toBe('invalid_token');
+    expect(signatureChecks.mock.calls.length).toBe(2);
+  });
+
+  it('refuses a revoked subject with 401 token_revoked, cached or not', async () => {
+    const sub = 'auth0|revoked-user';
+    const cached = await auth0Token({ sub, jti: 'revoked-1' });
+    await bearer(cached).expect(200);
+    await app.get(IssuerTokenVerifier).revokeSubject(AUTH0.payload.iss, sub);
+    const refused = await bearer(cached).expect(401);
+    expect(refused.body.code).toBe('token_revoked');
+    expect(refused.headers['www-authenticate']).toBe('Bearer realm="gatehouse", error="invalid_token"');
+    expect((await bearer(await auth0Token({ sub, jti: 'revoked-2' })).expect(401)).body.code).toBe('token_revoked');
+    // A token the IdP issues after the revocation (next second) is accepted.
+    clock.advance(1_000);
+    await bearer(await auth0Token({ sub, jti: 'after-1', iat: AUTH0.payload.iat + 11 })).expect(200);
+  });
+
+  it('keeps two issuers apart for the same sub: revocations and cache entries', async () => {
+    const sub = 'shared-subject';
+    const [fromAuth0, fromOther] = await Promise.all([auth0Token({ sub, jti: 'x' }), otherToken({ sub, jti: 'x' })]);
+    expect((await bearer(fromAuth0).expect(200)).body).toMatchObject({ subject: sub, iss: AUTH0.payload.iss });
+    expect((await bearer(fromOther).expect(200)).body).toMatchObject({ subject: sub, iss: OTHER });
+    await app.get(IssuerTokenVerifier).revokeSubject(OTHER, sub);
+    await bearer(fromAuth0).expect(200);
+    expect((await bearer(fromOther).expect(401)).body.code).toBe('token_revoked');
+    expect((await bearer(fromAuth0).expect(200)).body.iss).toBe(AUTH0.payload.iss);
+  });
+
+  it('honours exp on cached tokens with a frozen clock', async () => {
+    const token = await auth0Token({ jti: 'expiring-1' });
+    await bearer(token).expect(200);
+    clock.set((AUTH0.payload.exp! + 59) * 1000);
+    await bearer(token).expect(200);
+    clock.set((AUTH0.payload.exp! + 60) * 1000);
+    expect((await bearer(token).expect(401)).body.code).toBe('token_expired');
+    expect(signatureChecks.mock.calls.length).toBe(1);
+  });
+
+  it('answers 503 with Retry-After on the cached path when revocations cannot be vouched for', async () => {
+    const token = await auth0Token({ jti: 'outage-1' });
+    await bearer(token).expect(200);
+    stale = true;
+    const response = await bearer(token).expect(503);
+    expect(response.body.code).toBe('service_unavailable');
+    expect(response.headers['retry-after']).toBe('2');
+  });
+});
+
 describe.each(ADAPTERS)('third-party issuers beside our own tokens (%s)', (adapter) => {
   it("verifies our tokens with the key ring and the issuer's with its JWKS, on one jwt mechanism", async () => {
     const host = new JwksHost();
@@ -275,12 +392,14 @@ describe.each(ADAPTERS)('third-party issuers beside our own tokens (%s)', (adapt
 describe('issuer profile validation', () => {
   const base: IssuerProfile = { issuer: 'https://idp.example/', jwksUrl: 'https://idp.example/jwks', audience: 'api' };
   it.each([
-    ['an http JWKS URL', { jwksUrl: 'http://idp.example/jwks' }, 'jwksUrl must be an https: URL'],
+    ['an http JWKS URL', { jwksUrl: 'http://idp.example/jwks' }, 'IssuersModule option issuers[0].jwksUrl: must be an https: URL'],
     ['HMAC', { algorithms: ['HS256'] }, 'never HMAC'],
     ['none', { algorithms: ['none'] }, 'never none'],
-    ['an empty audience', { audience: [] }, 'audience must be'],
-    ['an unknown scope claim', { scopeClaim: 'groups' }, 'scopeClaim must be one of'],
+    ['an empty audience', { audience: [] }, 'IssuersModule option issuers[0].audience: must be'],
+    ['an unknown scope claim', { scopeClaim: 'groups' }, 'IssuersModule option issuers[0].scopeClaim: must be one of'],
   ])('refuses %s', (_label, change, message) => {
+    expect(() => resolveIssuersOptions({ issuers: [{ ...base, ...change } as IssuerProfile] })).toThrow(GatehouseConfigurationError);
+    // The deprecated name still matches.
     expect(() => resolveIssuersOptions({ issuers: [{ ...base, ...change } as IssuerProfile] })).toThrow(TokensConfigurationError);
     expect(() => resolveIssuersOptions({ issuers: [{ ...base, ...change } as IssuerProfile] })).toThrow(message);
   });
@@ -292,7 +411,11 @@ describe('issuer profile validation', () => {
     expect(() => resolveIssuersOptions({ issuers: [{ ...base, jwksUrl: 'http://idp.example/jwks' }], allowInsecureLoopback: true })).toThrow('https:');
   });
 
+  it('refuses an issuer with whitespace (revocation keys put a space after it)', () => {
+    expect(() => resolveIssuersOptions({ issuers: [{ ...base, issuer: 'https://idp.example/ x' }] })).toThrow('IssuersModule option issuers[0].issuer: must not contain whitespace');
+  });
+
   it('refuses the same issuer twice', () => {
-    expect(() => resolveIssuersOptions({ issuers: [base, base] })).toThrow('listed twice');
+    expect(() => resolveIssuersOptions({ issuers: [base, base] })).toThrow('IssuersModule option issuers[1].issuer: "https://idp.example/" is listed twice');
   });
 });

@@ -1,5 +1,5 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
-import { mountController, Scopes, type EndpointPath, type EndpointRoute } from '@gatehouse/core';
+import { GatehouseConfigurationError, mountController, Scopes, type EndpointPath, type EndpointRoute } from '@gatehouse/core';
 import { ApiKeyEndpoints } from './api-key-endpoints.controller.js';
 
 /** The key management endpoints, their methods and default paths under the prefix. */
@@ -34,7 +34,7 @@ export interface ApiKeyEndpointsOptions {
 export class ApiKeyEndpointsModule {
   static forRoot(options: ApiKeyEndpointsOptions = {}): DynamicModule {
     for (const name of Object.keys(options.paths ?? {})) {
-      if (!(name in API_KEY_ROUTES)) throw new TypeError(`ApiKeyEndpointsModule: unknown endpoint ${name}`);
+      if (!(name in API_KEY_ROUTES)) throw new GatehouseConfigurationError('ApiKeyEndpointsModule', `paths.${name}`, 'is not an endpoint of this module');
     }
     const controller = mountController(ApiKeyEndpoints, options.prefix ?? 'api-keys', API_KEY_ROUTES, options.paths);
     const scope = options.scope ?? 'api-keys:manage';

@@ -1,4 +1,4 @@
-import type { PrincipalKind } from '@gatehouse/core';
+import { GatehouseConfigurationError, type PrincipalKind } from '@gatehouse/core';
 import type { ApiKeyStore } from './api-key-store.interface.js';
 import { assertApiKeyPrefix } from './api-key.format.js';
 
@@ -74,28 +74,38 @@ export interface ResolvedApiKeysOptions {
 
 const DAY_MS = 86_400_000;
 
+function fail(option: string, problem: string, cause?: unknown): never {
+  throw new GatehouseConfigurationError('ApiKeysModule', option, problem, cause === undefined ? undefined : { cause });
+}
+
 function positive(name: string, value: number, allowZero = false): number {
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new TypeError(`ApiKeysModule option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
-  }
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) fail(name, `must be a ${allowZero ? 'non-negative' : 'positive'} number`);
   return value;
 }
 
-/** Applies defaults and rejects unusable values with a TypeError at start-up. */
+function checkedPrefix(option: string, prefix: string): void {
+  try {
+    assertApiKeyPrefix(prefix);
+  } catch (error) {
+    fail(option, `"${prefix}" is not a key prefix: use lower-case letters, digits and single underscores, e.g. gh_live`, error);
+  }
+}
+
+/** Applies defaults and rejects unusable values with a `GatehouseConfigurationError` at start-up. */
 export function resolveApiKeysOptions(options: ApiKeysModuleOptions): ResolvedApiKeysOptions {
   const prefix = options.prefix ?? 'gh_live';
-  assertApiKeyPrefix(prefix);
+  checkedPrefix('prefix', prefix);
   const acceptedPrefixes = options.acceptedPrefixes ?? [prefix];
-  acceptedPrefixes.forEach(assertApiKeyPrefix);
-  if (!acceptedPrefixes.includes(prefix)) throw new TypeError('ApiKeysModule option acceptedPrefixes must include prefix');
+  acceptedPrefixes.forEach((accepted, index) => checkedPrefix(`acceptedPrefixes[${index}]`, accepted));
+  if (!acceptedPrefixes.includes(prefix)) fail('acceptedPrefixes', 'must include prefix');
   const header = (options.header ?? 'X-API-Key').toLowerCase();
-  if (!/^[a-z0-9-]+$/.test(header)) throw new TypeError('ApiKeysModule option header must be a header name');
+  if (!/^[a-z0-9-]+$/.test(header)) fail('header', 'must be a header name');
   const defaultExpiresInDays = options.defaultExpiresInDays === undefined ? 90 : options.defaultExpiresInDays;
   const maxExpiresInDays = options.maxExpiresInDays === undefined ? 365 : options.maxExpiresInDays;
   if (defaultExpiresInDays !== null) positive('defaultExpiresInDays', defaultExpiresInDays);
   if (maxExpiresInDays !== null) positive('maxExpiresInDays', maxExpiresInDays);
   if (maxExpiresInDays !== null && (defaultExpiresInDays === null || defaultExpiresInDays > maxExpiresInDays)) {
-    throw new TypeError('ApiKeysModule option defaultExpiresInDays must be set and at most maxExpiresInDays');
+    fail('defaultExpiresInDays', 'must be set and at most maxExpiresInDays');
   }
   return {
     prefix,

@@ -1,3 +1,5 @@
+import { GatehouseConfigurationError } from '@gatehouse/core';
+
 /** Options of `ClientCredentialsModule.forRoot` / `forRootAsync`. */
 export interface ClientCredentialsModuleOptions {
   /** Audiences a service token may be issued for (the request's `audience` must be one). Required, non-empty. */
@@ -15,17 +17,21 @@ export interface ResolvedClientCredentialsOptions {
   tokenLifetimeSeconds: number | undefined;
 }
 
-/** Applies defaults and rejects unusable values with a TypeError at start-up. */
+function fail(option: string, problem: string): never {
+  throw new GatehouseConfigurationError('ClientCredentialsModule', option, problem);
+}
+
+/** Applies defaults and rejects unusable values with a `GatehouseConfigurationError` at start-up. */
 export function resolveClientCredentialsOptions(options: ClientCredentialsModuleOptions): ResolvedClientCredentialsOptions {
   const { audiences, defaultAudience, tokenLifetimeSeconds } = options;
   if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((aud) => typeof aud !== 'string' || aud.trim() === '')) {
-    throw new TypeError('ClientCredentialsModule option audiences must list at least one audience');
+    fail('audiences', 'must list at least one audience');
   }
   if (defaultAudience !== undefined && !audiences.includes(defaultAudience)) {
-    throw new TypeError('ClientCredentialsModule option defaultAudience must be one of audiences');
+    fail('defaultAudience', 'must be one of audiences');
   }
   if (tokenLifetimeSeconds !== undefined && (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1)) {
-    throw new TypeError('ClientCredentialsModule option tokenLifetimeSeconds must be a positive integer');
+    fail('tokenLifetimeSeconds', 'must be a positive integer');
   }
   return {
     audiences: [...audiences],

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
+import { GatehouseConfigurationError, type ConfigurationSite } from './configuration-error.js';
 import type { GatehouseRequest } from './gatehouse-request.interface.js';
 
 /**
@@ -10,14 +11,22 @@ import type { GatehouseRequest } from './gatehouse-request.interface.js';
  */
 export type TrustProxy = number | readonly string[];
 
-/** Turns a `TrustProxy` into proxy-addr's predicate; hops count from the socket inwards. */
-export function compileTrustProxy(trust: TrustProxy | undefined): (address: string, hop: number) => boolean {
+/** Turns a `TrustProxy` into proxy-addr's predicate; hops count from the socket inwards. `site` names the option in errors. */
+export function compileTrustProxy(
+  trust: TrustProxy | undefined,
+  site: ConfigurationSite = { module: 'GatehouseModule', option: 'trustProxy' },
+): (address: string, hop: number) => boolean {
   if (trust === undefined) return () => false;
+  const problem = 'must be a non-negative number of hops or a list of addresses and CIDRs';
   if (typeof trust === 'number') {
-    if (!Number.isInteger(trust) || trust < 0) throw new TypeError('trustProxy must be a non-negative number of hops or a list of CIDRs');
+    if (!Number.isInteger(trust) || trust < 0) throw GatehouseConfigurationError.at(site, problem);
     return (_address, hop) => hop < trust;
   }
-  return proxyaddr.compile([...trust]);
+  try {
+    return proxyaddr.compile([...trust]);
+  } catch (error) {
+    throw GatehouseConfigurationError.at(site, `${problem} (${(error as Error).message})`, { cause: error });
+  }
 }
 
 /** The Node request behind an adapter's request (Fastify keeps it in `raw`). */

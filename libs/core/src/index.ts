@@ -109,3 +109,6 @@ export {
   type GatehouseOperationExtension,
   type OpenApiDocumentLike,
 } from './openapi-security.js';
+
+// Configuration errors of every library.
+export { GatehouseConfigurationError, type ConfigurationSite } from './configuration-error.js';

@@ -1,3 +1,4 @@
+import { GatehouseConfigurationError } from './configuration-error.js';
 import type { RateLimitStorage } from './rate-limit-storage.interface.js';
 
 /** At most `limit` hits per `ttlMs` milliseconds. */
@@ -54,17 +55,17 @@ const MINUTE = 60_000;
 
 function checked(name: string, value: RateLimit): RateLimit {
   if (!Number.isInteger(value.limit) || value.limit < 1 || !Number.isFinite(value.ttlMs) || value.ttlMs < 1) {
-    throw new TypeError(`GatehouseModule option rateLimits.${name} must be { limit: positive integer, ttlMs: positive number }`);
+    throw new GatehouseConfigurationError('GatehouseModule', `rateLimits.${name}`, 'must be { limit: positive integer, ttlMs: positive number }');
   }
   return { limit: value.limit, ttlMs: value.ttlMs };
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`GatehouseModule option rateLimits.${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0) throw new GatehouseConfigurationError('GatehouseModule', `rateLimits.${name}`, 'must be a positive number');
   return value;
 }
 
-/** Applies the defaults and refuses unusable values with a TypeError at start-up. */
+/** Applies the defaults and refuses unusable values with a `GatehouseConfigurationError` at start-up. */
 export function resolveRateLimitOptions(options: GatehouseRateLimitOptions | false | undefined): ResolvedRateLimitOptions {
   const given = options === false ? {} : (options ?? {});
   return {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
+import { GatehouseConfigurationError } from './configuration-error.js';
 
 /** A message between instances. */
 export type BusMessage =
@@ -28,7 +29,7 @@ export class RedisBus {
     try {
       ({ Redis: RedisClient } = await import('ioredis'));
     } catch (error) {
-      throw new Error('GatehouseModule: redisUrl is set but the optional dependency ioredis is not installed (npm install ioredis)', { cause: error });
+      throw new GatehouseConfigurationError('GatehouseModule', 'redisUrl', 'is set but the optional dependency ioredis is not installed (npm install ioredis)', { cause: error });
     }
     // No offline queue: while Redis is down a command fails at once instead of waiting; callers
     // that can do without Redis (publishing, health) carry on, and nothing hangs.

@@ -1,3 +1,4 @@
+import { GatehouseConfigurationError, type ConfigurationSite } from './configuration-error.js';
 import { GatehouseError } from './gatehouse.error.js';
 import { readHeader, type GatehouseRequest } from './gatehouse-request.interface.js';
 
@@ -60,12 +61,13 @@ export function requestOwnOrigin(request: GatehouseRequest): string | undefined 
   return normalizeOrigin(`${scheme}://${host}`);
 }
 
-/** Normalises configured origins once, failing fast on a typo. */
-export function normalizeAllowedOrigins(origins: readonly string[]): string[] {
-  return origins.map((origin) => {
-    const normalized = normalizeOrigin(origin);
+/** Normalises configured origins once, failing fast on a typo; `site` names the option in errors. */
+export function normalizeAllowedOrigins(origins: readonly string[], site: ConfigurationSite = { module: 'Gatehouse', option: 'allowedOrigins' }): string[] {
+  if (!Array.isArray(origins)) throw GatehouseConfigurationError.at(site, 'must be a list of origins');
+  return origins.map((origin, index) => {
+    const normalized = typeof origin === 'string' ? normalizeOrigin(origin) : undefined;
     if (!normalized || new URL(origin).pathname.length > 1) {
-      throw new TypeError(`Invalid allowed origin "${origin}": use scheme://host[:port]`);
+      throw GatehouseConfigurationError.at({ module: site.module, option: `${site.option}[${index}]` }, `invalid allowed origin "${String(origin)}": use scheme://host[:port]`);
     }
     return normalized;
   });

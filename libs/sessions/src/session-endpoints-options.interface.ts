@@ -1,5 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
-import type { EndpointPath, EndpointRoute } from '@gatehouse/core';
+import { GatehouseConfigurationError, type EndpointPath, type EndpointRoute } from '@gatehouse/core';
 
 /** The session endpoints, their methods and default paths under the prefix. */
 export const SESSION_ROUTES = {
@@ -37,10 +37,10 @@ export interface ResolvedSessionEndpointsOptions {
 export function resolveSessionEndpointsOptions(options: SessionEndpointsOptions = {}): ResolvedSessionEndpointsOptions {
   const minPasswordLength = options.minPasswordLength ?? 12;
   if (!Number.isInteger(minPasswordLength) || minPasswordLength < 8 || minPasswordLength > 256) {
-    throw new TypeError('SessionEndpointsModule: minPasswordLength must be an integer from 8 to 256');
+    throw new GatehouseConfigurationError('SessionEndpointsModule', 'minPasswordLength', 'must be an integer from 8 to 256');
   }
   for (const name of Object.keys(options.paths ?? {})) {
-    if (!(name in SESSION_ROUTES)) throw new TypeError(`SessionEndpointsModule: unknown endpoint ${name}`);
+    if (!(name in SESSION_ROUTES)) throw new GatehouseConfigurationError('SessionEndpointsModule', `paths.${name}`, 'is not an endpoint of this module');
   }
   return { prefix: options.prefix ?? 'auth', paths: { ...options.paths }, minPasswordLength };
 }

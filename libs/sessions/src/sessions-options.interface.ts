@@ -1,4 +1,4 @@
-import { normalizeAllowedOrigins } from '@gatehouse/core';
+import { GatehouseConfigurationError, normalizeAllowedOrigins } from '@gatehouse/core';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -62,8 +62,12 @@ export interface ResolvedSessionsOptions {
   userAgentMaxLength: number;
 }
 
+function fail(option: string, problem: string): never {
+  throw new GatehouseConfigurationError('SessionsModule', option, problem);
+}
+
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`SessionsModule: ${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0) fail(name, 'must be a positive number');
   return value;
 }
 
@@ -71,15 +75,15 @@ function positive(name: string, value: number): number {
 export function resolveSessionsOptions(options: SessionsModuleOptions = {}): ResolvedSessionsOptions {
   const absoluteTimeoutMs = positive('absoluteTimeoutMs', options.absoluteTimeoutMs ?? 7 * DAY);
   const idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? Math.min(3 * DAY, absoluteTimeoutMs));
-  if (idleTimeoutMs > absoluteTimeoutMs) throw new TypeError('SessionsModule: idleTimeoutMs cannot exceed absoluteTimeoutMs');
+  if (idleTimeoutMs > absoluteTimeoutMs) fail('idleTimeoutMs', 'cannot exceed absoluteTimeoutMs');
   const maxSessionsPerSubject = options.maxSessionsPerSubject ?? 10;
   if (!Number.isInteger(maxSessionsPerSubject) || maxSessionsPerSubject < 1) {
-    throw new TypeError('SessionsModule: maxSessionsPerSubject must be a positive integer');
+    fail('maxSessionsPerSubject', 'must be a positive integer');
   }
   const purgeBatchSize = options.purgeBatchSize ?? 500;
-  if (!Number.isInteger(purgeBatchSize) || purgeBatchSize < 1) throw new TypeError('SessionsModule: purgeBatchSize must be a positive integer');
+  if (!Number.isInteger(purgeBatchSize) || purgeBatchSize < 1) fail('purgeBatchSize', 'must be a positive integer');
   const purgeIntervalMs = options.purgeIntervalMs ?? 60 * MINUTE;
-  if (!Number.isFinite(purgeIntervalMs) || purgeIntervalMs < 0) throw new TypeError('SessionsModule: purgeIntervalMs must be 0 or positive');
+  if (!Number.isFinite(purgeIntervalMs) || purgeIntervalMs < 0) fail('purgeIntervalMs', 'must be 0 or positive');
   return {
     cookieName: options.cookieName ?? '__Host-session',
     sameSite: options.sameSite ?? 'Lax',
@@ -90,7 +94,7 @@ export function resolveSessionsOptions(options: SessionsModuleOptions = {}): Res
     maxSessionsPerSubject,
     cacheTtlMs: positive('cacheTtlMs', options.cacheTtlMs ?? 5 * MINUTE),
     unknownSessionCacheMs: Math.max(0, options.unknownSessionCacheMs ?? 5_000),
-    allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins ?? []),
+    allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins ?? [], { module: 'SessionsModule', option: 'allowedOrigins' }),
     trustSameSite: options.trustSameSite ?? false,
     requireOriginHeaders: options.requireOriginHeaders ?? false,
     csrfHeader: (options.csrfHeader ?? 'x-csrf-token').toLowerCase(),

@@ -95,3 +95,4 @@ export {
   tokenRevocationKey,
   TOKENS_OPTIONS,
 } from './tokens.constants.js';
+export { issuerSessionRevocationKey, issuerSubjectRevocationKey } from './issuer-revocation-keys.js';

@@ -1,4 +1,5 @@
-import { TokensConfigurationError } from './resolve-tokens-options.js';
+import { GatehouseConfigurationError } from '@gatehouse/core';
+import { parseJwksUrl } from './jwks-url.js';
 
 /** Signature algorithms an identity provider's access tokens may use. Never `none`, never HMAC. */
 export type IssuerAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
@@ -49,6 +50,8 @@ export interface IssuersModuleOptions {
   maxTokenLength?: number;
   /** Accept `http:` JWKS URLs on loopback hosts (127.0.0.1, ::1, localhost), for tests only. Default `false`. */
   allowInsecureLoopback?: boolean;
+  /** Verified tokens cached per issuer until their `exp` (about 1.5 KB each); `0` disables the cache. Default 10 000. */
+  verifiedTokenCacheSize?: number;
 }
 
 /** A profile with every default applied and checked. */
@@ -71,45 +74,40 @@ export interface ResolvedIssuersOptions {
   jwksCacheMaxAgeMs: number;
   jwksCooldownMs: number;
   maxTokenLength: number;
+  verifiedTokenCacheSize: number;
 }
 
 const ALGORITHMS: readonly IssuerAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const SCOPE_CLAIMS: readonly ScopeClaim[] = ['scope', 'scp', 'permissions', 'roles'];
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
-function fail(message: string): never {
-  throw new TokensConfigurationError(`IssuersModule: ${message}`);
+function fail(option: string, problem: string): never {
+  throw new GatehouseConfigurationError('IssuersModule', option, problem);
 }
 
 function bounded(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const resolved = value ?? fallback;
-  if (!Number.isInteger(resolved) || resolved < min || resolved > max) fail(`${name} must be an integer between ${min} and ${max}`);
+  if (!Number.isInteger(resolved) || resolved < min || resolved > max) fail(name, `must be an integer between ${min} and ${max}`);
   return resolved;
 }
 
-function resolveProfile(profile: IssuerProfile, allowInsecureLoopback: boolean): ResolvedIssuerProfile {
-  const at = `issuer "${String(profile.issuer)}"`;
-  if (typeof profile.issuer !== 'string' || profile.issuer === '') fail('every issuer needs a non-empty issuer');
-  let jwksUrl: URL;
-  try {
-    jwksUrl = new URL(profile.jwksUrl);
-  } catch {
-    fail(`${at}: jwksUrl is not a valid URL`);
-  }
-  const insecureAllowed = allowInsecureLoopback && jwksUrl.protocol === 'http:' && LOOPBACK.has(jwksUrl.hostname);
-  if (jwksUrl.protocol !== 'https:' && !insecureAllowed) fail(`${at}: jwksUrl must be an https: URL`);
+function resolveProfile(profile: IssuerProfile, index: number, allowInsecureLoopback: boolean): ResolvedIssuerProfile {
+  const at = `issuers[${index}]`;
+  if (typeof profile.issuer !== 'string' || profile.issuer === '') fail(`${at}.issuer`, 'must be a non-empty string');
+  // Revocation keys put a space between issuer and subject: an issuer without whitespace keeps them unambiguous.
+  if (/\s/.test(profile.issuer)) fail(`${at}.issuer`, 'must not contain whitespace');
+  const jwksUrl = parseJwksUrl(profile.jwksUrl, allowInsecureLoopback, (problem) => fail(`${at}.jwksUrl`, problem));
   const audience = typeof profile.audience === 'string' ? [profile.audience] : profile.audience;
   if (!Array.isArray(audience) || audience.length === 0 || audience.some((value) => typeof value !== 'string' || value === '')) {
-    fail(`${at}: audience must be a non-empty string or list of strings`);
+    fail(`${at}.audience`, 'must be a non-empty string or list of strings');
   }
   const algorithms = profile.algorithms ?? ['RS256'];
   if (algorithms.length === 0 || algorithms.some((alg) => !ALGORITHMS.includes(alg))) {
-    fail(`${at}: algorithms must be a non-empty subset of ${ALGORITHMS.join(', ')} (never none, never HMAC)`);
+    fail(`${at}.algorithms`, `must be a non-empty subset of ${ALGORITHMS.join(', ')} (never none, never HMAC)`);
   }
   const types = profile.types ?? ['at+jwt', 'JWT'];
-  if (types.length === 0 || types.some((type) => type !== 'JWT' && type !== 'at+jwt')) fail(`${at}: types must be a non-empty subset of JWT, at+jwt`);
+  if (types.length === 0 || types.some((type) => type !== 'JWT' && type !== 'at+jwt')) fail(`${at}.types`, 'must be a non-empty subset of JWT, at+jwt');
   const scopeClaim = profile.scopeClaim ?? 'scope';
-  if (!SCOPE_CLAIMS.includes(scopeClaim)) fail(`${at}: scopeClaim must be one of ${SCOPE_CLAIMS.join(', ')}`);
+  if (!SCOPE_CLAIMS.includes(scopeClaim)) fail(`${at}.scopeClaim`, `must be one of ${SCOPE_CLAIMS.join(', ')}`);
   return {
     issuer: profile.issuer,
     jwksUrl,
@@ -119,25 +117,26 @@ function resolveProfile(profile: IssuerProfile, allowInsecureLoopback: boolean):
     requireJti: profile.requireJti ?? false,
     scopeClaim,
     rolesClaim: profile.rolesClaim ? profile.rolesClaim.split('.') : undefined,
-    clockToleranceSeconds: bounded(`${at}: clockToleranceSeconds`, profile.clockToleranceSeconds, 60, 0, 300),
-    maxLifetimeSeconds: bounded(`${at}: maxLifetimeSeconds`, profile.maxLifetimeSeconds, 86_400, 60, 31 * 86_400),
+    clockToleranceSeconds: bounded(`${at}.clockToleranceSeconds`, profile.clockToleranceSeconds, 60, 0, 300),
+    maxLifetimeSeconds: bounded(`${at}.maxLifetimeSeconds`, profile.maxLifetimeSeconds, 86_400, 60, 31 * 86_400),
   };
 }
 
 /** Applies the defaults and refuses a profile that could accept a forged or unintended token. */
 export function resolveIssuersOptions(options: IssuersModuleOptions): ResolvedIssuersOptions {
-  if (!Array.isArray(options.issuers) || options.issuers.length === 0) fail('issuers must list at least one identity provider');
+  if (!Array.isArray(options.issuers) || options.issuers.length === 0) fail('issuers', 'must list at least one identity provider');
   const issuers = new Map<string, ResolvedIssuerProfile>();
-  for (const profile of options.issuers) {
-    const resolved = resolveProfile(profile, options.allowInsecureLoopback ?? false);
-    if (issuers.has(resolved.issuer)) fail(`issuer "${resolved.issuer}" is listed twice`);
+  options.issuers.forEach((profile, index) => {
+    const resolved = resolveProfile(profile, index, options.allowInsecureLoopback ?? false);
+    if (issuers.has(resolved.issuer)) fail(`issuers[${index}].issuer`, `"${resolved.issuer}" is listed twice`);
     issuers.set(resolved.issuer, resolved);
-  }
+  });
   return {
     issuers,
     jwksTimeoutMs: bounded('jwksTimeoutMs', options.jwksTimeoutMs, 5_000, 100, 60_000),
     jwksCacheMaxAgeMs: bounded('jwksCacheMaxAgeMs', options.jwksCacheMaxAgeMs, 600_000, 1_000, 86_400_000),
     jwksCooldownMs: bounded('jwksCooldownMs', options.jwksCooldownMs, 30_000, 0, 3_600_000),
     maxTokenLength: bounded('maxTokenLength', options.maxTokenLength, 8_192, 256, 65_536),
+    verifiedTokenCacheSize: bounded('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000, 0, 1_000_000),
   };
 }

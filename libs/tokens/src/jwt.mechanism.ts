@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import {
   GATEHOUSE_OPTIONS,
+  GatehouseConfigurationError,
   buildChallenge,
   errorSpec,
   MechanismRegistry,
@@ -42,7 +43,7 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
 
   onModuleInit(): void {
     if (this.issuers?.handles(this.options.issuer)) {
-      throw new TypeError(`IssuersModule lists "${this.options.issuer}", the issuer of this app's own tokens: remove it there`);
+      throw new GatehouseConfigurationError('IssuersModule', 'issuers', `lists "${this.options.issuer}", the issuer of this app's own tokens: remove it there`);
     }
     if (this.options.registerMechanism) this.registry.register(this);
   }

@@ -1,4 +1,4 @@
-import type { Clock } from '@gatehouse/core';
+import { GatehouseConfigurationError, type Clock } from '@gatehouse/core';
 import type { CryptoKey } from 'jose';
 import { readKeyFile, type KeyFileContents } from './key-file.js';
 import type { ResolvedTokensOptions } from './resolve-tokens-options.js';
@@ -39,7 +39,7 @@ export class KeyRing {
     if (jwks.length === 0) jwks.push(await generateSigningKey(options.algorithm));
     for (const jwk of jwks) {
       const key = await importSigningKey(jwk);
-      if (ring.keys.has(key.kid)) throw new TypeError(`Two signing keys share the kid "${key.kid}"`);
+      if (ring.keys.has(key.kid)) throw new GatehouseConfigurationError('TokensModule', 'keys', `two signing keys share the kid "${key.kid}"`);
       ring.keys.set(key.kid, key);
     }
     const now = clock.now();
@@ -49,9 +49,11 @@ export class KeyRing {
     }
     const active = options.activeKid ?? file.active ?? [...ring.keys.values()].find((key) => key.privateKey && !ring.retiring.has(key.kid))?.kid;
     if (!active || !ring.keys.get(active)?.privateKey) {
-      throw new TypeError(active ? `The active signing key "${active}" is not configured with its private part` : 'No private signing key is configured');
+      throw active
+        ? new GatehouseConfigurationError('TokensModule', 'activeKid', `the active signing key "${active}" is not configured with its private part`)
+        : new GatehouseConfigurationError('TokensModule', 'keys', 'no private signing key is configured');
     }
-    if (ring.retiring.has(active)) throw new TypeError(`The active signing key "${active}" is marked as retiring`);
+    if (ring.retiring.has(active)) throw new GatehouseConfigurationError('TokensModule', 'activeKid', `the active signing key "${active}" is marked as retiring`);
     ring.activeKid = active;
     return ring;
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { normalizeAllowedOrigins } from '@gatehouse/core';
+import { GatehouseConfigurationError, normalizeAllowedOrigins } from '@gatehouse/core';
+import { parseJwksUrl } from './jwks-url.js';
 import type { SigningAlgorithm, SigningKeyJwk } from './signing-key.js';
 import type { TokensModuleOptions } from './tokens-options.interface.js';
 
@@ -12,10 +13,10 @@ export const ACCESS_TOKEN_LIFETIME_BOUNDS = { min: 5 * MINUTE, max: 15 * MINUTE 
 export const CLOCK_TOLERANCE_BOUNDS = { min: SECOND, max: 60 * SECOND } as const;
 export const REFRESH_REUSE_LEEWAY_MAX_MS = 5 * SECOND;
 
-/** A configuration the module refuses to start with; the message says what to change. */
-export class TokensConfigurationError extends Error {
-  override readonly name = 'TokensConfigurationError';
-}
+/** @deprecated Use `GatehouseConfigurationError` from `@gatehouse/core`: every module's option errors are one class. */
+export const TokensConfigurationError = GatehouseConfigurationError;
+/** @deprecated Use `GatehouseConfigurationError` from `@gatehouse/core`. */
+export type TokensConfigurationError = GatehouseConfigurationError;
 
 /** Options with every default applied and every bound checked. */
 export interface ResolvedTokensOptions {
@@ -61,18 +62,18 @@ const ALGORITHMS: readonly SigningAlgorithm[] = ['EdDSA', 'ES256'];
 /** RFC 6749 §2.2 client identifiers are printable ASCII (VSCHAR); a short bound keeps them out of trouble. */
 function clientIdOf(value: string | undefined): string {
   const id = value ?? 'first-party';
-  if (!/^[\x20-\x7e]{1,255}$/.test(id)) fail('clientId must be 1–255 printable ASCII characters');
+  if (!/^[\x20-\x7e]{1,255}$/.test(id)) fail('clientId', 'must be 1–255 printable ASCII characters');
   return id;
 }
 
-function fail(message: string): never {
-  throw new TokensConfigurationError(`TokensModule: ${message}`);
+function fail(option: string, problem: string): never {
+  throw new GatehouseConfigurationError('TokensModule', option, problem);
 }
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const resolved = value ?? fallback;
   if (!Number.isInteger(resolved) || resolved < min || resolved > max) {
-    fail(`${name} must be an integer between ${min} and ${max}, got ${String(value)}`);
+    fail(name, `must be an integer between ${min} and ${max}, got ${String(value)}`);
   }
   return resolved;
 }
@@ -85,14 +86,14 @@ function parseKeys(keys: TokensModuleOptions['keys']): SigningKeyJwk[] {
     try {
       parsed = JSON.parse(keys);
     } catch {
-      fail('keys is not valid JSON (expected a JWK array or a JWKS {"keys": [...]})');
+      fail('keys', 'is not valid JSON (expected a JWK array or a JWKS {"keys": [...]})');
     }
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Array.isArray((parsed as { keys?: unknown }).keys)) {
     parsed = (parsed as { keys: unknown[] }).keys;
   }
   if (!Array.isArray(parsed) || parsed.some((key) => typeof key !== 'object' || key === null)) {
-    fail('keys must be a JWK array or a JWKS {"keys": [...]}');
+    fail('keys', 'must be a JWK array or a JWKS {"keys": [...]}');
   }
   return parsed as SigningKeyJwk[];
 }
@@ -100,59 +101,51 @@ function parseKeys(keys: TokensModuleOptions['keys']): SigningKeyJwk[] {
 function parseSecret(secret: string | undefined): { bytes: Buffer; configured: boolean } {
   if (secret === undefined || secret === '') return { bytes: randomBytes(32), configured: false };
   const bytes = /^[A-Za-z0-9_-]{43,}$/.test(secret) ? Buffer.from(secret, 'base64url') : Buffer.from(secret, 'utf8');
-  if (bytes.length < 32) fail('refreshSecret must hold at least 32 bytes (256 bits)');
+  if (bytes.length < 32) fail('refreshSecret', 'must hold at least 32 bytes (256 bits)');
   return { bytes, configured: true };
 }
 
 function cookieName(name = '__Secure-refresh_token'): string {
-  if (!/^__(Secure|Host)-[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail('refreshCookieName must be a cookie name starting with __Secure- or __Host-');
+  if (!/^__(Secure|Host)-[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail('refreshCookieName', 'must be a cookie name starting with __Secure- or __Host-');
   return name;
 }
 
 function cookiePath(path = '/auth/refresh'): string {
-  if (!/^\/[A-Za-z0-9._~!$&'()*+,=:@/-]*$/.test(path)) fail('refreshCookiePath must be an absolute URL path');
+  if (!/^\/[A-Za-z0-9._~!$&'()*+,=:@/-]*$/.test(path)) fail('refreshCookiePath', 'must be an absolute URL path');
   return path;
 }
 
 function allowedOrigins(origins: string[] = []): string[] {
-  try {
-    return normalizeAllowedOrigins(origins);
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  return normalizeAllowedOrigins(origins, { module: 'TokensModule', option: 'allowedOrigins' });
 }
 
 /** Applies defaults and refuses out-of-bounds values with a message naming the option and its bounds. */
 export function resolveTokensOptions(options: TokensModuleOptions): ResolvedTokensOptions {
-  if (!options || typeof options.issuer !== 'string' || options.issuer === '') fail('issuer is required');
-  if (typeof options.audience !== 'string' || options.audience === '') fail('audience is required');
+  if (!options || typeof options.issuer !== 'string' || options.issuer === '') fail('issuer', 'is required');
+  if (typeof options.audience !== 'string' || options.audience === '') fail('audience', 'is required');
   const lifetime = options.accessTokenLifetimeMs ?? 10 * MINUTE;
   if (!Number.isInteger(lifetime) || lifetime < ACCESS_TOKEN_LIFETIME_BOUNDS.min || lifetime > ACCESS_TOKEN_LIFETIME_BOUNDS.max) {
     fail(
-      `accessTokenLifetimeMs must be between 5 and 15 minutes (300000–900000 ms), got ${String(options.accessTokenLifetimeMs)}: ` +
+      'accessTokenLifetimeMs',
+      `must be between 5 and 15 minutes (300000–900000 ms), got ${String(options.accessTokenLifetimeMs)}: ` +
         'shorter lifetimes multiply refresh traffic, longer ones keep stolen tokens usable for too long',
     );
   }
   const algorithm = options.algorithm ?? 'EdDSA';
-  if (!ALGORITHMS.includes(algorithm)) fail(`algorithm must be one of ${ALGORITHMS.join(', ')}`);
+  if (!ALGORITHMS.includes(algorithm)) fail('algorithm', `must be one of ${ALGORITHMS.join(', ')}`);
   const remoteAlgorithms = options.remoteAlgorithms ?? ['EdDSA'];
   if (remoteAlgorithms.length === 0 || remoteAlgorithms.some((alg) => !ALGORITHMS.includes(alg))) {
-    fail(`remoteAlgorithms must be a non-empty subset of ${ALGORITHMS.join(', ')}`);
+    fail('remoteAlgorithms', `must be a non-empty subset of ${ALGORITHMS.join(', ')}`);
   }
   let jwksUrl: URL | undefined;
   if (options.jwksUrl !== undefined) {
-    try {
-      jwksUrl = new URL(options.jwksUrl);
-    } catch {
-      fail('jwksUrl is not a valid URL');
-    }
-    if (jwksUrl.protocol !== 'https:' && jwksUrl.protocol !== 'http:') fail('jwksUrl must be an http(s) URL');
-    if (options.keys !== undefined || options.keysFile !== undefined) fail('give either jwksUrl (resource server) or keys/keysFile, not both');
+    jwksUrl = parseJwksUrl(options.jwksUrl, options.allowInsecureLoopback ?? false, (problem) => fail('jwksUrl', problem));
+    if (options.keys !== undefined || options.keysFile !== undefined) fail('jwksUrl', 'give either jwksUrl (resource server) or keys/keysFile, not both');
   }
   const leeway = integer('refreshReuseLeewayMs', options.refreshReuseLeewayMs, 2 * SECOND, 0, REFRESH_REUSE_LEEWAY_MAX_MS);
   const secret = parseSecret(options.refreshSecret);
   const refreshTokens = options.refreshTokens ?? jwksUrl === undefined;
-  if (refreshTokens && jwksUrl) fail('refresh tokens need signing keys: a resource server (jwksUrl) cannot issue them');
+  if (refreshTokens && jwksUrl) fail('refreshTokens', 'refresh tokens need signing keys: a resource server (jwksUrl) cannot issue them');
   const absolute = integer('refreshAbsoluteLifetimeMs', options.refreshAbsoluteLifetimeMs, 30 * DAY, MINUTE);
   return {
     issuer: options.issuer,

@@ -1,3 +1,5 @@
+import { GatehouseConfigurationError } from '@gatehouse/core';
+
 /**
  * Options of `TokenEndpointsModule.forRoot`: where each endpoint is mounted, or `false` to leave
  * it out. Paths are absolute (a `RouterModule` prefix applies on top).
@@ -52,16 +54,16 @@ const DEFAULT_PATHS = {
 function path(name: string, value: string | false | undefined, fallback: string): string | false {
   const resolved = value ?? fallback;
   if (resolved !== false && (typeof resolved !== 'string' || !/^\/[\w\-./]*$/.test(resolved))) {
-    throw new TypeError(`TokenEndpointsModule: ${name} must be an absolute path like '/auth/token', or false`);
+    throw new GatehouseConfigurationError('TokenEndpointsModule', name, "must be an absolute path like '/auth/token', or false");
   }
   return resolved;
 }
 
-/** Applies the defaults; a malformed path or scope is a TypeError at start-up. */
+/** Applies the defaults; a malformed path or scope is a `GatehouseConfigurationError` at start-up. */
 export function resolveTokenEndpointsOptions(options: TokenEndpointsOptions = {}): ResolvedTokenEndpointsOptions {
   const scope = options.introspectionScope ?? 'tokens:introspect';
-  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new TypeError('TokenEndpointsModule: introspectionScope must be one scope token');
-  if (options.baseUrl !== undefined && !/^https?:\/\/[^/]+$/.test(options.baseUrl)) throw new TypeError('TokenEndpointsModule: baseUrl must be an origin like https://auth.example.com');
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new GatehouseConfigurationError('TokenEndpointsModule', 'introspectionScope', 'must be one scope token');
+  if (options.baseUrl !== undefined && !/^https?:\/\/[^/]+$/.test(options.baseUrl)) throw new GatehouseConfigurationError('TokenEndpointsModule', 'baseUrl', 'must be an origin like https://auth.example.com');
   const refresh = path('refresh', options.refresh, DEFAULT_PATHS.refresh);
   return {
     signIn: path('signIn', options.signIn, DEFAULT_PATHS.signIn),

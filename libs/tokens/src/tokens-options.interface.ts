@@ -25,6 +25,8 @@ export interface TokensModuleOptions {
   algorithm?: SigningAlgorithm;
   /** Resource-server mode: verify against this JWKS URL (fetched with jose `createRemoteJWKSet`); no key of our own. Default: none. */
   jwksUrl?: string;
+  /** Accept an `http:` `jwksUrl` on loopback hosts (127.0.0.1, ::1, localhost), for tests only. Default `false`. */
+  allowInsecureLoopback?: boolean;
   /** Algorithms accepted from `jwksUrl` keys (each key is further pinned by its own `alg`). Default `['EdDSA']`. */
   remoteAlgorithms?: SigningAlgorithm[];
   /** Longest wait for the remote JWKS, in ms. Default 5 000. */

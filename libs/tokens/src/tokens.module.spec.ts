@@ -21,7 +21,7 @@ describe('TokensModule', () => {
   it('refuses to start with an access-token lifetime outside 5–15 minutes, saying so', async () => {
     const attempt = start([TokensModule.forRoot({ issuer: 'https://auth.test', audience: 'api', accessTokenLifetimeMs: 60 * 60_000, refreshTokens: false })]);
     await expect(attempt).rejects.toThrow(TokensConfigurationError);
-    await expect(attempt).rejects.toThrow('accessTokenLifetimeMs must be between 5 and 15 minutes');
+    await expect(attempt).rejects.toThrow('TokensModule option accessTokenLifetimeMs: must be between 5 and 15 minutes');
   });
 
   it('refuses to start with refresh tokens on but no DataSource', async () => {

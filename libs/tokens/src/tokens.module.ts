@@ -2,7 +2,7 @@ import { Inject, Module, type OnModuleInit, type Provider } from '@nestjs/common
 import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Clock } from '@gatehouse/core';
+import { Clock, GatehouseConfigurationError } from '@gatehouse/core';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { JwksDocumentProvider } from './jwks-document.provider.js';
@@ -14,7 +14,7 @@ import { RefreshCookie } from './refresh-cookie.js';
 import { RefreshFamily } from './refresh-family.entity.js';
 import { RefreshPurgeScheduler } from './refresh-purge.scheduler.js';
 import { RefreshTokenStore } from './refresh-token-store.interface.js';
-import { resolveTokensOptions, TokensConfigurationError, type ResolvedTokensOptions } from './resolve-tokens-options.js';
+import { resolveTokensOptions, type ResolvedTokensOptions } from './resolve-tokens-options.js';
 import { TokenEndpointContext } from './token-endpoint.context.js';
 import { TokenGrants } from './token-grants.service.js';
 import { TOKENS_OPTIONS } from './tokens.constants.js';
@@ -27,8 +27,10 @@ function dataSourceOf(moduleRef: ModuleRef, options: ResolvedTokensOptions): Dat
   try {
     dataSource = moduleRef.get<DataSource>(getDataSourceToken(options.dataSourceName), { strict: false });
   } catch {
-    throw new TokensConfigurationError(
-      'TokensModule: refresh tokens need a TypeORM DataSource (TypeOrmModule.forRoot) holding tokensEntities; ' +
+    throw new GatehouseConfigurationError(
+      'TokensModule',
+      'refreshTokens',
+      'refresh tokens need a TypeORM DataSource (TypeOrmModule.forRoot) holding tokensEntities; ' +
         'set refreshTokens: false to issue and verify access tokens only',
     );
   }
@@ -81,8 +83,10 @@ export class TokensModule extends TokensConfigurableModule implements OnModuleIn
     if (!this.options.refreshTokens || this.raw.refreshTokenStore) return;
     const dataSource = dataSourceOf(this.moduleRef, this.options);
     if (!dataSource.hasMetadata(RefreshFamily)) {
-      throw new TokensConfigurationError(
-        'TokensModule: the DataSource does not know the refresh entities: add tokensEntities to its entities, ' +
+      throw new GatehouseConfigurationError(
+        'TokensModule',
+        'refreshTokens',
+        'the DataSource does not know the refresh entities: add tokensEntities to its entities, ' +
           'or TypeOrmModule.forFeature(tokensEntities) with autoLoadEntities',
       );
     }
