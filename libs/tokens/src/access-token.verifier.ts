@@ -159,7 +159,8 @@ export class AccessTokenVerifier {
       subject: sub,
       scopes: this.scopeList(scope),
       credential: Object.freeze(credential),
-      claims: Object.freeze({ ...payload }),
+      // The payload was parsed for this token alone: frozen in place, not copied.
+      claims: Object.freeze(payload),
     });
     return {
       principal,

@@ -169,7 +169,8 @@ export class IssuerTokenVerifier {
       subject: sub,
       scopes: Object.freeze(scopes),
       credential: Object.freeze(credential),
-      claims: Object.freeze({ ...payload }),
+      // The payload was parsed for this token alone: frozen in place, not copied.
+      claims: Object.freeze(payload),
       ...(roles ? { roles: Object.freeze(roles) } : {}),
     });
     return {

@@ -66,6 +66,22 @@ function decodeObject(segment: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Protected headers already parsed, by their segment: a key ring's tokens share a handful. */
+const parsedHeaders = new Map<string, Record<string, unknown>>();
+/** Enough for every key and `typ` of a ring; past it the map starts over (headers a client crafts cannot grow it). */
+const MAX_PARSED_HEADERS = 64;
+
+/** `decodeObject` for the header, once per distinct segment; the object is frozen because it is shared. */
+function decodeHeader(segment: string): Record<string, unknown> {
+  let header = parsedHeaders.get(segment);
+  if (header === undefined) {
+    header = Object.freeze(decodeObject(segment));
+    if (parsedHeaders.size >= MAX_PARSED_HEADERS) parsedHeaders.clear();
+    parsedHeaders.set(segment, header);
+  }
+  return header;
+}
+
 /**
  * Structural checks done before any cryptography, cheapest first: length (before parsing
  * anything), three non-empty base64url segments (none of a length base64url cannot have), UTF-8
@@ -77,7 +93,7 @@ export function precheckJws(token: string, maxLength: number): PrecheckedHeader 
   if (!COMPACT_JWS.test(token)) throw new TokenRejection('malformed');
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
-  const header = decodeObject(token.slice(0, firstDot));
+  const header = decodeHeader(token.slice(0, firstDot));
   const claims = decodeObject(token.slice(firstDot + 1, secondDot));
   if ((token.length - secondDot - 1) % 4 === 1) throw new TokenRejection('malformed');
   for (const name of KEY_HEADERS) if (name in header) throw new TokenRejection('embedded_key');
