@@ -135,6 +135,20 @@ describe('ApiKeyVerifier', () => {
     expect(bed.events.filter((event) => event.type === 'api_key.revoked_used')).toHaveLength(2);
   });
 
+  it('refuses a key that fails its checksum at once: no promise, no query', () => {
+    const key = generateApiKey('gh_live');
+    const mistyped = `${key.slice(0, -1)}${key.endsWith('0') ? '1' : '0'}`;
+    bed.queries.queries.length = 0;
+    let refusal: unknown;
+    try {
+      verifier.verify(mistyped, '192.0.2.9');
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: 'invalid_api_key', status: 401 });
+    expect(bed.queries.count).toBe(0);
+  });
+
   it('emits failure_burst once when one IP fails ten times within a minute', async () => {
     for (let i = 0; i < 9; i++) await refusal(() => verifier.verify(generateApiKey('gh_live'), '192.0.2.1'));
     await refusal(() => verifier.verify('nonsense', '192.0.2.2'));
