@@ -141,7 +141,7 @@ describe('ApiKeyVerifier', () => {
     bed.queries.queries.length = 0;
     let refusal: unknown;
     try {
-      verifier.verify(mistyped, '192.0.2.9');
+      void verifier.verify(mistyped, '192.0.2.9');
     } catch (error) {
       refusal = error;
     }
