@@ -135,7 +135,7 @@ describe('formatting', () => {
     expect(lines[3]).toBe('| express | shaped | 8,000 | 0.80 | 0.80 | 1.00 | 35.0 | +5.0 |  | 0.10 | 0 / 0 |');
     expect(lines[4]).toBe('| express | jwt | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 2.50 | 0 / 0 |');
     expect(lines[5]).toBe('| express | miss | 1,000 | 0.10 | 0.10 | 0.13 | 100.0 | +70.0 | +65.0 | awaits (not timed) | 0 / 0 |');
-    expect(lines[6]).toBe('| express | evicted | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 3.00 (3 awaited) | 0 / 0 |');
+    expect(lines[6]).toBe('| express | evicted | 6,000 | 0.60 | 0.60 | 0.75 | 40.0 | +10.0 | +5.0 | 3.00 (3 by promise) | 0 / 0 |');
   });
 });
 

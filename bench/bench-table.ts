@@ -42,7 +42,7 @@ export interface RowSummary {
   extraMicrosOverReference: number;
   /** Mean time of a synchronous `GatehouseGuard.canActivate` inside the server (NaN when none was timed). */
   guardMicrosPerCall: number;
-  /** Guard calls that returned a promise and were not timed. */
+  /** Guard calls that returned a promise (timed until they returned it). */
   guardDeferred: number;
   /** Mean time of one `crypto.verify` inside the server (NaN when the row made none). */
   verifyMicrosPerCall: number;
@@ -197,13 +197,14 @@ export function markdownTable(header: readonly string[], rows: ReadonlyArray<rea
 }
 
 /**
- * The guard meter's cell: the mean synchronous call, with the count of calls that awaited (a
- * credential evicted from a cache and loaded again); "awaits" when no call answered synchronously.
+ * The guard meter's cell: the mean call until it returned, with the count of calls that returned a
+ * promise (a refusal, or a credential loaded from the database, whose wait is not in the mean);
+ * "awaits" when no call was timed.
  */
 function guardCell(summary: RowSummary): string {
   if (!Number.isFinite(summary.guardMicrosPerCall)) return summary.guardDeferred > 0 ? 'awaits (not timed)' : '–';
   const mean = formatNumber(summary.guardMicrosPerCall, 2);
-  return summary.guardDeferred > 0 ? `${mean} (${formatNumber(summary.guardDeferred)} awaited)` : mean;
+  return summary.guardDeferred > 0 ? `${mean} (${formatNumber(summary.guardDeferred)} by promise)` : mean;
 }
 
 /**

@@ -264,7 +264,8 @@ async function main(): Promise<void> {
       `authentication adds. On Express it is routed one entry after GET /me, so it pays for one more route match. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests. ` +
       `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round, ` +
-      `refusals included (timer cost removed); calls that await (a remote key set, a session or key loaded from the database) are not timed.\n`,
+      `refusals included (timer cost removed), until each call returns: a refusal is answered by an already rejected promise, ` +
+      `and the wait of a call that loads a credential from the database is not timed ("N by promise" counts the calls that returned one).\n`,
   );
   console.log(loadTable(sections.map(({ adapter, algorithm, rows }) => ({ adapter: algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`, rows })), 'public', SHAPED));
   const notes = sections.flatMap(({ adapter, algorithm, notes }) => notes.map((note) => `- ${adapter}${algorithm === 'EdDSA' ? '' : ` (${algorithm})`}: ${note}`));

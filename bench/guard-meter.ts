@@ -5,11 +5,11 @@ import { GatehouseGuard } from '@gatehouse/core';
 
 /** The guard's time so far inside the server: synchronous `canActivate` runs, and how many were not. */
 export interface GuardReading {
-  /** Wall time inside synchronous `canActivate` calls (returned or thrown), timer cost removed, in microseconds. */
+  /** Wall time inside `canActivate` calls until they return or throw, timer cost removed, in microseconds. */
   micros: number;
-  /** Calls that answered synchronously (what `micros` covers). */
+  /** Calls timed (all of them). */
   calls: number;
-  /** Calls that returned a promise (a cache miss waiting for I/O or a signature check): not timed. */
+  /** Calls that returned a promise: a refusal (already rejected, all its work done before returning) or a cache miss waiting for I/O, whose wait is not timed. */
   deferred: number;
   /** Wall time inside `crypto.verify` (the signature checks of first-seen tokens), timer cost removed, in microseconds. */
   verifyMicros: number;
@@ -28,10 +28,11 @@ function timerCost(samples = 200_000): number {
 
 /**
  * Times the app's `GatehouseGuard` where it runs: inside the server, on the requests the load
- * generator sends, with real request objects and strings fresh off the socket. A credential
- * answered from a cache makes `canActivate` synchronous, so its wall time is its CPU time; a call
- * that returns a promise is counted but not timed. Returns a reader, or `undefined` when the app
- * has no `GatehouseGuard`.
+ * generator sends, with real request objects and strings fresh off the socket. Each call is timed
+ * until it returns: a cached credential or a first-seen token of the ring is checked synchronously,
+ * a refusal returns an already rejected promise, so their wall time is their CPU time; a call that
+ * waits for the database is timed only until it returns its promise, and counted apart. Returns a
+ * reader, or `undefined` when the app has no `GatehouseGuard`.
  */
 export function meterGuard(app: INestApplication): (() => GuardReading) | undefined {
   let guard: CanActivate;
@@ -56,12 +57,9 @@ export function meterGuard(app: INestApplication): (() => GuardReading) | undefi
       result = canActivate(context);
       return result;
     } finally {
-      const elapsed = performance.now() - started;
+      micros += (performance.now() - started) * 1000 - cost;
+      calls += 1;
       if (result instanceof Promise) deferred += 1;
-      else {
-        micros += elapsed * 1000 - cost;
-        calls += 1;
-      }
     }
   };
   const verify = meterVerify(cost);

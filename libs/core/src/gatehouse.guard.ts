@@ -236,14 +236,12 @@ export class GatehouseGuard implements CanActivate {
 
   /**
    * A present credential was refused: counted against the client's failure budget (429 past it),
-   * then rethrown. Synchronous when nothing is counted (no budget, or not a 401), so a refusal
-   * creates no promise.
+   * and answered as a rejected promise rather than thrown. Nest awaits the guard either way, and
+   * a throw this deep in a request's call stack costs more than checking a garbage credential.
    */
-  protected refused(request: GatehouseRequest, error: unknown): never | Promise<never> {
-    if (!this.failures?.counts(error)) throw error;
-    return this.failures.refused(request, error).then((answer) => {
-      throw answer;
-    });
+  protected refused(request: GatehouseRequest, error: unknown): Promise<never> {
+    if (!this.failures?.counts(error)) return Promise.reject(error);
+    return this.failures.refused(request, error).then((answer) => Promise.reject(answer));
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Clock, GatehouseError, RevocationStore, type Principal, type PrincipalCredential } from '@gatehouse/core';
 import { checkAccessTokenClaims, type AccessTokenClaimRules } from './access-token.claims.js';
-import { precheckJws, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
+import { checkJwsStructure, precheckJws, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
 import { verifyJwsSignature } from './jws-signature.js';
 import { KeyRing } from './key-ring.js';
 import { ACCESS_TOKEN_LIFETIME_BOUNDS, type ResolvedTokensOptions } from './resolve-tokens-options.js';
@@ -93,9 +93,12 @@ export class AccessTokenVerifier {
   /** A token signed by a key of the ring: every check synchronous, nothing awaited. */
   private verifyLocal(token: string): Principal {
     const now = this.clock.now();
+    const checked = checkJwsStructure(token, this.options.maxTokenLength);
+    // Garbage is refused with one throw, the refusal itself: none on the way to it.
+    if (typeof checked === 'string') throw this.refusal(new TokenRejection(checked));
     let entry: VerifiedToken;
     try {
-      const { alg, kid, header, claims, signingInputEnd } = precheckJws(token, this.options.maxTokenLength);
+      const { alg, kid, header, claims, signingInputEnd } = checked;
       const key = this.keyRing.find(kid);
       if (!key) throw new TokenRejection('unknown_kid');
       // Each key is used with exactly one algorithm (RFC 8725 §3.1): `Ed25519` or `ES256` on an EdDSA key is refused.

@@ -48,21 +48,22 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function decodeObject(segment: string): Record<string, unknown> {
+/** A JSON object from a base64url segment, or why not; throws nothing (a refusal is the common case for garbage). */
+function decodeObject(segment: string): Record<string, unknown> | TokenRejectionReason {
   // base64url without padding never leaves one character over (jose's decoder refuses it too).
-  if (segment.length % 4 === 1) throw new TokenRejection('malformed');
+  if (segment.length % 4 === 1) return 'malformed';
   const bytes = Buffer.from(segment, 'base64url');
-  // Checked first so that garbage (random bytes are almost never UTF-8) is refused without an exception.
-  if (!isUtf8(bytes)) throw new TokenRejection('malformed');
+  // Random bytes are almost never UTF-8: refused here, before any decoding.
+  if (!isUtf8(bytes)) return 'malformed';
   const text = utf8.decode(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new TokenRejection('malformed', { cause: error });
+  } catch {
+    return 'malformed';
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenRejection('malformed');
-  if (hasDuplicateTopLevelMembers(text)) throw new TokenRejection('duplicate_member');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'malformed';
+  if (hasDuplicateTopLevelMembers(text)) return 'duplicate_member';
   return value as Record<string, unknown>;
 }
 
@@ -72,10 +73,12 @@ const parsedHeaders = new Map<string, Record<string, unknown>>();
 const MAX_PARSED_HEADERS = 64;
 
 /** `decodeObject` for the header, once per distinct segment; the object is frozen because it is shared. */
-function decodeHeader(segment: string): Record<string, unknown> {
+function decodeHeader(segment: string): Record<string, unknown> | TokenRejectionReason {
   let header = parsedHeaders.get(segment);
   if (header === undefined) {
-    header = Object.freeze(decodeObject(segment));
+    const decoded = decodeObject(segment);
+    if (typeof decoded === 'string') return decoded;
+    header = Object.freeze(decoded);
     if (parsedHeaders.size >= MAX_PARSED_HEADERS) parsedHeaders.clear();
     parsedHeaders.set(segment, header);
   }
@@ -86,20 +89,30 @@ function decodeHeader(segment: string): Record<string, unknown> {
  * Structural checks done before any cryptography, cheapest first: length (before parsing
  * anything), three non-empty base64url segments (none of a length base64url cannot have), UTF-8
  * JSON objects without duplicate members, no key-carrying or `crit` header, and a string `kid`.
- * Throws `TokenRejection`. Returns what it parsed, so nothing is decoded twice.
+ * Returns what it parsed, so nothing is decoded twice, or the reason for refusing the token:
+ * nothing is thrown, since a throw this deep in a request's call stack costs more than the checks.
  */
-export function precheckJws(token: string, maxLength: number): PrecheckedHeader {
-  if (token.length > maxLength) throw new TokenRejection('too_long');
-  if (!COMPACT_JWS.test(token)) throw new TokenRejection('malformed');
+export function checkJwsStructure(token: string, maxLength: number): PrecheckedHeader | TokenRejectionReason {
+  if (token.length > maxLength) return 'too_long';
+  if (!COMPACT_JWS.test(token)) return 'malformed';
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   const header = decodeHeader(token.slice(0, firstDot));
+  if (typeof header === 'string') return header;
   const claims = decodeObject(token.slice(firstDot + 1, secondDot));
-  if ((token.length - secondDot - 1) % 4 === 1) throw new TokenRejection('malformed');
-  for (const name of KEY_HEADERS) if (name in header) throw new TokenRejection('embedded_key');
+  if (typeof claims === 'string') return claims;
+  if ((token.length - secondDot - 1) % 4 === 1) return 'malformed';
+  for (const name of KEY_HEADERS) if (name in header) return 'embedded_key';
   // We never issue critical extensions, so any `crit` (even an empty one) is refused.
-  if ('crit' in header) throw new TokenRejection('crit');
-  if (typeof header.alg !== 'string') throw new TokenRejection('malformed');
-  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) throw new TokenRejection('missing_kid');
+  if ('crit' in header) return 'crit';
+  if (typeof header.alg !== 'string') return 'malformed';
+  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 128) return 'missing_kid';
   return { alg: header.alg, kid: header.kid, header, claims, signingInputEnd: secondDot };
+}
+
+/** `checkJwsStructure`, throwing `TokenRejection` with the reason. */
+export function precheckJws(token: string, maxLength: number): PrecheckedHeader {
+  const checked = checkJwsStructure(token, maxLength);
+  if (typeof checked === 'string') throw new TokenRejection(checked);
+  return checked;
 }
