@@ -23,7 +23,8 @@ export const shared = {
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // End-to-end suites start whole apps (some two in one test): 30 s, so a loaded 2-core machine slows them without failing them.
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 30_000 },
     // Fault injection (own redis-server, a TCP proxy to PostgreSQL, demo child processes): npm run test:faults.
     ...(process.env.GATEHOUSE_FAULTS === '1' ? [{ ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'] }] : []),
   ],

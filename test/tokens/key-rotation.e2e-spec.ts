@@ -34,5 +34,5 @@ describe.each(ADAPTERS)('signing-key rotation through the key file (%s)', (adapt
     } finally {
       await second.close();
     }
-  });
+  }, 60_000);
 });
