@@ -5,6 +5,7 @@ import {
   buildChallenge,
   readHeader,
   type CredentialMechanism,
+  type GatehouseError,
   type GatehouseRequest,
   type OpenApiSecurityScheme,
   type Principal,
@@ -24,6 +25,7 @@ import { clientIp } from './client-ip.js';
 export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
   readonly name = API_KEY_MECHANISM;
   readonly ambient = false;
+  private builtChallenge: string | undefined;
 
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
@@ -48,7 +50,9 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
    * (RFC 9110 §11.6.1), in the form most API gateways use.
    */
   challenge(): string {
-    return buildChallenge('ApiKey', { realm: this.gatehouse.realm, header: this.options.header });
+    // Built once: every refused key carries it.
+    this.builtChallenge ??= buildChallenge('ApiKey', { realm: this.gatehouse.realm, header: this.options.header });
+    return this.builtChallenge;
   }
 
   /** OpenAPI: an API key in the configured header. */
@@ -56,7 +60,7 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
     return { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name: this.options.header } };
   }
 
-  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {
-    return this.verifier.verify(credential, clientIp(request));
+  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> | GatehouseError {
+    return this.verifier.check(credential, clientIp(request));
   }
 }

@@ -64,6 +64,13 @@ export class ApiKeyVerifier {
 
   /** The principal of `presented`, synchronously when the key is cached; throws `invalid_api_key` otherwise. */
   verify(presented: string, ip?: string): Principal | Promise<Principal> {
+    const checked = this.check(presented, ip);
+    if (checked instanceof GatehouseError) throw checked;
+    return checked;
+  }
+
+  /** `verify` for the guard's hot path: a key that fails its checksum is returned as its 401, not thrown. */
+  check(presented: string, ip?: string): Principal | Promise<Principal> | GatehouseError {
     // A key accepted before passed its checksum then; its hash is remembered.
     const known = this.knownHashes.get(presented);
     const wellFormed = known !== undefined || hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
@@ -109,9 +116,9 @@ export class ApiKeyVerifier {
    * A key that fails its checksum: refused at once, without a promise or any I/O on the way; the
    * anomaly detector counts it in the background (its counters may be shared through Redis).
    */
-  private refuseMalformed(ip: string | undefined): never {
+  private refuseMalformed(ip: string | undefined): GatehouseError {
     this.anomalies.failedInBackground(ip, 'malformed');
-    throw new GatehouseError('invalid_api_key', { mechanism: API_KEY_MECHANISM });
+    return new GatehouseError('invalid_api_key', { mechanism: API_KEY_MECHANISM });
   }
 
   /** Counted by the anomaly detector (shared counters, so a refusal waits for them), then the one 401. */

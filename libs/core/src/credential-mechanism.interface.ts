@@ -18,8 +18,11 @@ export interface CredentialMechanism {
   readonly ambient: boolean;
   /** The raw credential when this mechanism's credential is present on the request, else undefined. */
   extract(request: GatehouseRequest): string | undefined;
-  /** Verifies the credential; throws a 401 `GatehouseError` when it is invalid. */
-  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal>;
+  /**
+   * Verifies the credential. An invalid one is refused with a 401 `GatehouseError`, thrown or
+   * returned: returning it costs no exception, which matters on a refusal path garbage takes.
+   */
+  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> | GatehouseError;
   /** The `WWW-Authenticate` challenge to send with a 401 from this mechanism, if it has one. */
   challenge?(error?: GatehouseError): string | undefined;
   /** How OpenAPI describes this credential (`applyGatehouseSecurity`): a scheme name and its Security Scheme Object. */

@@ -39,6 +39,7 @@ export class GatehouseSockets {
       // The guard's precedence: a header credential wins over the ambient cookie.
       const { mechanism, credential } = explicit[0] ?? present[0]!;
       const principal = await mechanism.authenticate(credential, request);
+      if (principal instanceof GatehouseError) throw principal;
       setRequestPrincipal(request, principal);
       return principal;
     } catch (error) {

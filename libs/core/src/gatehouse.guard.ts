@@ -187,12 +187,13 @@ export class GatehouseGuard implements CanActivate {
   }
 
   private verify({ mechanism, credential }: Selected, request: GatehouseRequest, context: ExecutionContext): Principal | Promise<Principal> {
-    let principal: Principal | Promise<Principal>;
+    let principal: Principal | Promise<Principal> | GatehouseError;
     try {
       principal = mechanism.authenticate(credential, request);
     } catch (error) {
       return this.refused(request, withChallenge(error, mechanism));
     }
+    if (principal instanceof GatehouseError) return this.refused(request, withChallenge(principal, mechanism));
     if (isPromise(principal)) {
       const verified = principal.catch((error: unknown) => this.refused(request, withChallenge(error, mechanism)));
       return verified.then((resolved) => this.enrich(resolved, context));

@@ -41,7 +41,7 @@ export abstract class GatehouseMechanism implements CredentialMechanism {
   abstract extract(request: GatehouseRequest): string | undefined;
 
   /** Verifies the credential and returns its principal; refuses with `this.refuse(code)`. */
-  abstract authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal>;
+  abstract authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> | GatehouseError;
 
   /** `<scheme> realm="…"`, with `error="<code>"` when a credential was refused; undefined without a scheme. */
   challenge(error?: GatehouseError): string | undefined {

@@ -44,12 +44,13 @@ export class SessionMechanism implements CredentialMechanism, OnModuleInit {
   }
 
   /** Synchronous when the verifier answers from its cache, so the guard creates no promise. */
-  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> {
+  authenticate(credential: string, request: GatehouseRequest): Principal | Promise<Principal> | GatehouseError {
     if (credential === AMBIGUOUS) {
       this.events.emit('session.cookie_conflict', { ip: request.ip });
       throw new GatehouseError('invalid_session', { mechanism: this.name });
     }
     const session = this.verifier.check(credential);
+    if (session instanceof GatehouseError) return session;
     if (session instanceof Promise) return session.then((verified) => this.accept(verified, request, credential));
     return this.accept(session, request, credential);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { GatehouseRequest, Principal } from '@gatehouse/core';
+import { GatehouseError, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { SessionCookieStrategy } from './session-cookie.strategy.js';
 import { SessionMechanism } from './session.mechanism.js';
 
@@ -16,6 +16,8 @@ export class SessionStrategy extends PassportStrategy(SessionCookieStrategy, 'se
   }
 
   async validate(secret: string, request: GatehouseRequest): Promise<Principal> {
-    return this.mechanism.authenticate(secret, request);
+    const principal = await this.mechanism.authenticate(secret, request);
+    if (principal instanceof GatehouseError) throw principal;
+    return principal;
   }
 }

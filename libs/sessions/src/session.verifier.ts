@@ -41,19 +41,22 @@ export class SessionVerifier {
 
   /** The session, or a rejected 401 `invalid_session` / `session_expired`. */
   async verify(secret: string): Promise<ActiveSession> {
-    return this.check(secret);
+    const checked = this.check(secret);
+    if (checked instanceof GatehouseError) throw checked;
+    return checked;
   }
 
   /**
    * `verify` for the hot path: synchronous on a fresh cache hit that needs no write (the common
-   * case), so the guard creates no promise for it; may throw as well as reject.
+   * case), so the guard creates no promise for it. A secret refused without a lookup is returned
+   * as its 401, not thrown (garbage costs no exception); otherwise it may throw as well as reject.
    */
-  check(secret: string): ActiveSession | Promise<ActiveSession> {
+  check(secret: string): ActiveSession | Promise<ActiveSession> | GatehouseError {
     const known = this.knownHashes.get(secret);
     let hash = known;
     if (hash === undefined) {
       // Garbage never reaches the database.
-      if (!isSessionSecret(secret)) throw invalidSession();
+      if (!isSessionSecret(secret)) return invalidSession();
       hash = hashSessionSecret(secret);
     }
     const key = SESSION_CACHE_PREFIX + hash;
@@ -67,7 +70,7 @@ export class SessionVerifier {
       return accepted;
     }
     // A new session's id is 256 server-chosen random bits: no remembered miss can be its hash.
-    if (entry === undefined && this.unknown.has(hash, now)) throw invalidSession();
+    if (entry === undefined && this.unknown.has(hash, now)) return invalidSession();
     const loaded = this.load(hash, key, now, entry !== undefined);
     if (known === undefined) {
       const computed = hash;

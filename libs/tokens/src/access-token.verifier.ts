@@ -67,6 +67,16 @@ export class AccessTokenVerifier {
    * ring (one `crypto.verify`); a promise only against a remote JWKS.
    */
   verify(token: string): Principal | Promise<Principal> {
+    const checked = this.check(token);
+    if (checked instanceof GatehouseError) throw checked;
+    return checked;
+  }
+
+  /**
+   * `verify` for the guard's hot path: a token refused by its structure, before any cryptography
+   * (garbage, the common refusal), is returned as its 401 rather than thrown; other refusals throw.
+   */
+  check(token: string): Principal | Promise<Principal> | GatehouseError {
     const cached = this.cache.get(token);
     if (cached !== undefined) return this.admit(cached, this.clock.now());
     return this.remoteKeys ? this.verifyRemote(token, this.remoteKeys) : this.verifyLocal(token);
@@ -91,11 +101,11 @@ export class AccessTokenVerifier {
   }
 
   /** A token signed by a key of the ring: every check synchronous, nothing awaited. */
-  private verifyLocal(token: string): Principal {
+  private verifyLocal(token: string): Principal | GatehouseError {
     const now = this.clock.now();
     const checked = checkJwsStructure(token, this.options.maxTokenLength);
-    // Garbage is refused with one throw, the refusal itself: none on the way to it.
-    if (typeof checked === 'string') throw this.refusal(new TokenRejection(checked));
+    // Garbage is refused without an exception anywhere on its way.
+    if (typeof checked === 'string') return this.refusal(new TokenRejection(checked));
     let entry: VerifiedToken;
     try {
       const { alg, kid, header, claims, signingInputEnd } = checked;

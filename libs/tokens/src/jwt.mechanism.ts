@@ -66,9 +66,9 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
   }
 
   /** Tokens of a third-party issuer configured in `IssuersModule` go to its verifier; all others are ours to verify. */
-  authenticate(credential: string): Principal | Promise<Principal> {
+  authenticate(credential: string): Principal | Promise<Principal> | GatehouseError {
     if (this.issuers && this.issuers.issuerOf(credential) !== undefined) return this.issuers.verify(credential);
-    return this.verifier.verify(credential);
+    return this.verifier.check(credential);
   }
 
   /** OpenAPI: an HTTP bearer scheme carrying a JWT. */
