@@ -46,7 +46,7 @@ const PUBLIC: Record<Lib, string[]> = {
     'readCookies', 'readHeader', 'recordHandshake', 'redactUrl', 'registerErrorCodes', 'registerSecretField',
     'registerSecretPattern', 'registeredErrorCodes', 'requestOwnOrigin', 'scopesNotHeld', 'serializeCookie',
     'serializeWrite', 'serializedTransaction', 'sessionRevocationKey', 'subjectRevocationKey',
-    'toErrorResponse',
+    'toErrorResponse', 'withDefaults',
   ],
   'tokens': [
     'ACCESS_TOKEN_TYPE', 'AccessTokenIssuer', 'AccessTokenVerifier', 'AuthorizationServerMetadataController',
@@ -97,7 +97,7 @@ const PUBLIC_TYPES: Record<Lib, string[]> = {
     'PasswordChangeOutcome', 'Principal', 'PrincipalCredential', 'PrincipalKind', 'RateLimit',
     'RequestOriginOptions', 'ResolvedGatehouseOptions', 'RevocationFeedOptions', 'RevocationFeedStatus',
     'RoutePolicy', 'SecurityEvent', 'SecurityEventEmitter', 'SignInContext', 'ThrottlerStorageRecord',
-    'TrustProxy', 'VerifiedAccount',
+    'TrustProxy', 'VerifiedAccount', 'WithDefaults',
   ],
   'tokens': [
     'AccessTokenInput', 'ActiveRefreshFamily', 'AuthorizationServerMetadata',
@@ -137,7 +137,7 @@ function typeOnlyExports(lib: Lib): string[] {
 
 /** What tests reach through `@gatehouse/<lib>/testing` (not covered by semver). */
 const TESTING: Record<Lib, string[]> = {
-  core: ['RedisBus', 'resolveGatehouseOptions', 'resolveRateLimitOptions'],
+  core: ['RedisBus', 'documentedDefaults', 'documentedLiteralDefaults', 'resolveGatehouseOptions', 'resolveRateLimitOptions'],
   tokens: ['VerifiedTokenCache', 'resolveIssuersOptions', 'resolveTokenEndpointsOptions'],
   sessions: ['deriveCsrfToken', 'hashSessionSecret', 'resolveSessionEndpointsOptions'],
   'api-keys': ['API_KEY_SECRET_LENGTH', 'encodeBase62'],

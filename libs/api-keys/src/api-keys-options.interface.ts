@@ -1,4 +1,4 @@
-import { GatehouseConfigurationError, type PrincipalKind } from '@gatehouse/core';
+import { GatehouseConfigurationError, withDefaults, type PrincipalKind } from '@gatehouse/core';
 import type { ApiKeyStore } from './api-key-store.interface.js';
 import { assertApiKeyPrefix } from './api-key.format.js';
 
@@ -48,31 +48,37 @@ export interface ApiKeysModuleOptions {
   store?: ApiKeyStore;
 }
 
-/** Options with every default applied. */
-export interface ResolvedApiKeysOptions {
-  prefix: string;
-  acceptedPrefixes: readonly string[];
-  header: string;
-  cacheTtlMs: number;
-  negativeCacheTtlMs: number;
-  rotationGraceMs: number;
-  defaultExpiresInDays: number | null;
-  maxExpiresInDays: number | null;
-  maxKeysPerOwner: number;
-  maxScopesPerKey: number;
-  managerKinds: readonly PrincipalKind[];
-  refuseKeysInUrl: boolean;
-  urlParameters: readonly string[];
-  usageWriteIntervalMs: number;
-  usageFlushTickMs: number;
-  failureBurstThreshold: number;
-  failureBurstWindowMs: number;
-  newNetworkEvents: boolean;
-  networksPerKey: number;
-  eventCooldownMs: number;
-}
-
 const DAY_MS = 86_400_000;
+
+/** Every default of `ApiKeysModuleOptions`, each written here only (`acceptedPrefixes` follows `prefix`). */
+export const API_KEYS_DEFAULTS = {
+  prefix: 'gh_live',
+  header: 'X-API-Key',
+  cacheTtlMs: 60_000,
+  negativeCacheTtlMs: 60_000,
+  rotationGraceMs: DAY_MS,
+  defaultExpiresInDays: 90,
+  maxExpiresInDays: 365,
+  maxKeysPerOwner: 100,
+  maxScopesPerKey: 64,
+  managerKinds: ['user'],
+  refuseKeysInUrl: true,
+  urlParameters: ['api_key', 'apiKey', 'key'],
+  usageWriteIntervalMs: 60_000,
+  usageFlushTickMs: 5_000,
+  failureBurstThreshold: 10,
+  failureBurstWindowMs: 60_000,
+  newNetworkEvents: true,
+  networksPerKey: 16,
+  eventCooldownMs: 60_000,
+} satisfies Required<Omit<ApiKeysModuleOptions, 'acceptedPrefixes' | 'store'>>;
+
+/** Options with every default applied. */
+export type ResolvedApiKeysOptions = Readonly<Required<Omit<ApiKeysModuleOptions, 'store' | 'acceptedPrefixes' | 'managerKinds' | 'urlParameters'>>> & {
+  readonly acceptedPrefixes: readonly string[];
+  readonly managerKinds: readonly PrincipalKind[];
+  readonly urlParameters: readonly string[];
+};
 
 function fail(option: string, problem: string, cause?: unknown): never {
   throw new GatehouseConfigurationError('ApiKeysModule', option, problem, cause === undefined ? undefined : { cause });
@@ -93,15 +99,15 @@ function checkedPrefix(option: string, prefix: string): void {
 
 /** Applies defaults and rejects unusable values with a `GatehouseConfigurationError` at start-up. */
 export function resolveApiKeysOptions(options: ApiKeysModuleOptions): ResolvedApiKeysOptions {
-  const prefix = options.prefix ?? 'gh_live';
+  const given = withDefaults(API_KEYS_DEFAULTS, options);
+  const { prefix, defaultExpiresInDays, maxExpiresInDays } = given;
   checkedPrefix('prefix', prefix);
+  // Unless listed, the accepted prefixes are the issuing prefix alone.
   const acceptedPrefixes = options.acceptedPrefixes ?? [prefix];
   acceptedPrefixes.forEach((accepted, index) => checkedPrefix(`acceptedPrefixes[${index}]`, accepted));
   if (!acceptedPrefixes.includes(prefix)) fail('acceptedPrefixes', 'must include prefix');
-  const header = (options.header ?? 'X-API-Key').toLowerCase();
+  const header = given.header.toLowerCase();
   if (!/^[a-z0-9-]+$/.test(header)) fail('header', 'must be a header name');
-  const defaultExpiresInDays = options.defaultExpiresInDays === undefined ? 90 : options.defaultExpiresInDays;
-  const maxExpiresInDays = options.maxExpiresInDays === undefined ? 365 : options.maxExpiresInDays;
   if (defaultExpiresInDays !== null) positive('defaultExpiresInDays', defaultExpiresInDays);
   if (maxExpiresInDays !== null) positive('maxExpiresInDays', maxExpiresInDays);
   if (maxExpiresInDays !== null && (defaultExpiresInDays === null || defaultExpiresInDays > maxExpiresInDays)) {
@@ -111,22 +117,22 @@ export function resolveApiKeysOptions(options: ApiKeysModuleOptions): ResolvedAp
     prefix,
     acceptedPrefixes: [...acceptedPrefixes],
     header,
-    cacheTtlMs: positive('cacheTtlMs', options.cacheTtlMs ?? 60_000, true),
-    negativeCacheTtlMs: positive('negativeCacheTtlMs', options.negativeCacheTtlMs ?? 60_000, true),
-    rotationGraceMs: positive('rotationGraceMs', options.rotationGraceMs ?? DAY_MS, true),
+    cacheTtlMs: positive('cacheTtlMs', given.cacheTtlMs, true),
+    negativeCacheTtlMs: positive('negativeCacheTtlMs', given.negativeCacheTtlMs, true),
+    rotationGraceMs: positive('rotationGraceMs', given.rotationGraceMs, true),
     defaultExpiresInDays,
     maxExpiresInDays,
-    maxKeysPerOwner: positive('maxKeysPerOwner', options.maxKeysPerOwner ?? 100),
-    maxScopesPerKey: positive('maxScopesPerKey', options.maxScopesPerKey ?? 64),
-    managerKinds: [...(options.managerKinds ?? ['user'])],
-    refuseKeysInUrl: options.refuseKeysInUrl ?? true,
-    urlParameters: [...(options.urlParameters ?? ['api_key', 'apiKey', 'key'])],
-    usageWriteIntervalMs: positive('usageWriteIntervalMs', options.usageWriteIntervalMs ?? 60_000, true),
-    usageFlushTickMs: positive('usageFlushTickMs', options.usageFlushTickMs ?? 5_000, true),
-    failureBurstThreshold: positive('failureBurstThreshold', options.failureBurstThreshold ?? 10),
-    failureBurstWindowMs: positive('failureBurstWindowMs', options.failureBurstWindowMs ?? 60_000),
-    newNetworkEvents: options.newNetworkEvents ?? true,
-    networksPerKey: positive('networksPerKey', options.networksPerKey ?? 16),
-    eventCooldownMs: positive('eventCooldownMs', options.eventCooldownMs ?? 60_000, true),
+    maxKeysPerOwner: positive('maxKeysPerOwner', given.maxKeysPerOwner),
+    maxScopesPerKey: positive('maxScopesPerKey', given.maxScopesPerKey),
+    managerKinds: [...given.managerKinds],
+    refuseKeysInUrl: given.refuseKeysInUrl,
+    urlParameters: [...given.urlParameters],
+    usageWriteIntervalMs: positive('usageWriteIntervalMs', given.usageWriteIntervalMs, true),
+    usageFlushTickMs: positive('usageFlushTickMs', given.usageFlushTickMs, true),
+    failureBurstThreshold: positive('failureBurstThreshold', given.failureBurstThreshold),
+    failureBurstWindowMs: positive('failureBurstWindowMs', given.failureBurstWindowMs),
+    newNetworkEvents: given.newNetworkEvents,
+    networksPerKey: positive('networksPerKey', given.networksPerKey),
+    eventCooldownMs: positive('eventCooldownMs', given.eventCooldownMs, true),
   };
 }

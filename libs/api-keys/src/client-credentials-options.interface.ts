@@ -10,12 +10,10 @@ export interface ClientCredentialsModuleOptions {
   tokenLifetimeSeconds?: number;
 }
 
-/** Options with every default applied. */
-export interface ResolvedClientCredentialsOptions {
-  audiences: readonly string[];
-  defaultAudience: string | undefined;
-  tokenLifetimeSeconds: number | undefined;
-}
+/** Options with every default applied (neither optional field has a value of its own: both follow other settings). */
+export type ResolvedClientCredentialsOptions = { audiences: readonly string[] } & {
+  [K in 'defaultAudience' | 'tokenLifetimeSeconds']: ClientCredentialsModuleOptions[K];
+};
 
 function fail(option: string, problem: string): never {
   throw new GatehouseConfigurationError('ClientCredentialsModule', option, problem);
@@ -35,7 +33,9 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsModule
   }
   return {
     audiences: [...audiences],
+    // Unless set, the default audience is the only one listed.
     defaultAudience: defaultAudience ?? (audiences.length === 1 ? audiences[0] : undefined),
+    // Left undefined, the tokens library's access-token lifetime applies.
     tokenLifetimeSeconds,
   };
 }

@@ -2,6 +2,7 @@ import type { GatehouseCache } from './cache.interface.js';
 import type { TrustProxy } from './client-address.js';
 import type { Clock } from './clock.js';
 import type { GatehouseRateLimitOptions } from './rate-limit-options.interface.js';
+import { withDefaults } from './options-defaults.js';
 import type { RevocationStore } from './revocation-store.interface.js';
 
 /** Options of `GatehouseModule.forRoot` / `forRootAsync`. Every field is optional. */
@@ -36,29 +37,32 @@ export interface GatehouseModuleOptions {
   trustProxy?: TrustProxy;
 }
 
+/** Every default of `GatehouseModuleOptions`, each written here only. */
+export const GATEHOUSE_DEFAULTS = {
+  defaultMechanisms: ['jwt', 'session'],
+  strategies: [],
+  redisKeyPrefix: 'gatehouse:',
+  cacheMaxEntries: 100_000,
+  revocationMaxEntries: 1_000_000,
+  revocationPollIntervalMs: 2_000,
+  revocationMaxStalenessMs: 30_000,
+  realm: 'gatehouse',
+} satisfies Required<Pick<GatehouseModuleOptions, 'defaultMechanisms' | 'strategies' | 'redisKeyPrefix' | 'cacheMaxEntries' | 'revocationMaxEntries' | 'revocationPollIntervalMs' | 'revocationMaxStalenessMs' | 'realm'>>;
+
 /** Options with every default applied. */
-export interface ResolvedGatehouseOptions {
-  defaultMechanisms: string[];
-  strategies: string[];
-  redisUrl: string | undefined;
-  redisKeyPrefix: string;
-  cacheMaxEntries: number;
-  revocationMaxEntries: number;
-  revocationPollIntervalMs: number;
-  revocationMaxStalenessMs: number;
-  realm: string;
-}
+export type ResolvedGatehouseOptions = Required<Pick<GatehouseModuleOptions, keyof typeof GATEHOUSE_DEFAULTS>> & { redisUrl: GatehouseModuleOptions['redisUrl'] };
 
 export function resolveGatehouseOptions(options: GatehouseModuleOptions): ResolvedGatehouseOptions {
+  const given = withDefaults(GATEHOUSE_DEFAULTS, options);
   return {
-    defaultMechanisms: options.defaultMechanisms ?? ['jwt', 'session'],
-    strategies: options.strategies ?? [],
+    defaultMechanisms: [...given.defaultMechanisms],
+    strategies: [...given.strategies],
     redisUrl: options.redisUrl,
-    redisKeyPrefix: options.redisKeyPrefix ?? 'gatehouse:',
-    cacheMaxEntries: options.cacheMaxEntries ?? 100_000,
-    revocationMaxEntries: options.revocationMaxEntries ?? 1_000_000,
-    revocationPollIntervalMs: options.revocationPollIntervalMs ?? 2_000,
-    revocationMaxStalenessMs: options.revocationMaxStalenessMs ?? 30_000,
-    realm: options.realm ?? 'gatehouse',
+    redisKeyPrefix: given.redisKeyPrefix,
+    cacheMaxEntries: given.cacheMaxEntries,
+    revocationMaxEntries: given.revocationMaxEntries,
+    revocationPollIntervalMs: given.revocationPollIntervalMs,
+    revocationMaxStalenessMs: given.revocationMaxStalenessMs,
+    realm: given.realm,
   };
 }

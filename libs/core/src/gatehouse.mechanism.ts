@@ -3,6 +3,7 @@ import { buildChallenge } from './challenge.js';
 import type { AnyErrorCode } from './error-catalog.js';
 import type { GatehouseErrorSpec } from './gatehouse-error-codes.js';
 import { GatehouseError, type GatehouseErrorDetails } from './gatehouse.error.js';
+import { GATEHOUSE_DEFAULTS } from './gatehouse-options.interface.js';
 import { readHeader, type GatehouseRequest } from './gatehouse-request.interface.js';
 import type { Principal } from './principal.interface.js';
 
@@ -35,7 +36,7 @@ export abstract class GatehouseMechanism implements CredentialMechanism {
   /** The `WWW-Authenticate` scheme of this mechanism's 401s (e.g. `Signature`); none by default. */
   protected readonly scheme?: string;
   /** The realm named in challenges; set from the module's `realm` when the mechanism is registered. */
-  realm = 'gatehouse';
+  realm = GATEHOUSE_DEFAULTS.realm;
 
   /** The raw credential when it is present on the request, else undefined (another mechanism's turn). */
   abstract extract(request: GatehouseRequest): string | undefined;

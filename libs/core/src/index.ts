@@ -110,5 +110,6 @@ export {
   type OpenApiDocumentLike,
 } from './openapi-security.js';
 
-// Configuration errors of every library.
+// Module options of every library: their defaults and configuration errors.
 export { GatehouseConfigurationError, type ConfigurationSite } from './configuration-error.js';
+export { withDefaults, type WithDefaults } from './options-defaults.js';

@@ -1,4 +1,5 @@
 import { GatehouseConfigurationError } from './configuration-error.js';
+import { withDefaults } from './options-defaults.js';
 import type { RateLimitStorage } from './rate-limit-storage.interface.js';
 
 /** At most `limit` hits per `ttlMs` milliseconds. */
@@ -36,22 +37,24 @@ export interface GatehouseRateLimitOptions {
   storage?: RateLimitStorage;
 }
 
-/** Rate-limit options with every default applied; `enabled: false` when `rateLimits: false`. */
-export interface ResolvedRateLimitOptions {
-  enabled: boolean;
-  apiKey: RateLimit;
-  user: RateLimit;
-  anonymous: RateLimit;
-  signInPerAccount: RateLimit;
-  signInPerAccountAndAddress: RateLimit;
-  signInPerAddress: RateLimit;
-  knownAddressTtlMs: number;
-  failuresPerAddress: RateLimit;
-  redisTimeoutMs: number;
-  memoryMaxEntries: number;
-}
-
 const MINUTE = 60_000;
+
+/** Every default of `GatehouseRateLimitOptions`, each written here only. */
+export const RATE_LIMIT_DEFAULTS = {
+  apiKey: { limit: 600, ttlMs: MINUTE },
+  user: { limit: 1200, ttlMs: MINUTE },
+  anonymous: { limit: 300, ttlMs: MINUTE },
+  signInPerAccount: { limit: 20, ttlMs: 15 * MINUTE },
+  signInPerAccountAndAddress: { limit: 10, ttlMs: 15 * MINUTE },
+  signInPerAddress: { limit: 100, ttlMs: 15 * MINUTE },
+  knownAddressTtlMs: 30 * 24 * 60 * MINUTE,
+  failuresPerAddress: { limit: 100, ttlMs: MINUTE },
+  redisTimeoutMs: 250,
+  memoryMaxEntries: 100_000,
+} satisfies Required<Omit<GatehouseRateLimitOptions, 'storage'>>;
+
+/** Rate-limit options with every default applied; `enabled: false` when `rateLimits: false`. */
+export type ResolvedRateLimitOptions = Required<Omit<GatehouseRateLimitOptions, 'storage'>> & { enabled: boolean };
 
 function checked(name: string, value: RateLimit): RateLimit {
   if (!Number.isInteger(value.limit) || value.limit < 1 || !Number.isFinite(value.ttlMs) || value.ttlMs < 1) {
@@ -67,18 +70,18 @@ function positive(name: string, value: number): number {
 
 /** Applies the defaults and refuses unusable values with a `GatehouseConfigurationError` at start-up. */
 export function resolveRateLimitOptions(options: GatehouseRateLimitOptions | false | undefined): ResolvedRateLimitOptions {
-  const given = options === false ? {} : (options ?? {});
+  const given = withDefaults(RATE_LIMIT_DEFAULTS, options === false ? {} : options);
   return {
     enabled: options !== false,
-    apiKey: checked('apiKey', given.apiKey ?? { limit: 600, ttlMs: MINUTE }),
-    user: checked('user', given.user ?? { limit: 1200, ttlMs: MINUTE }),
-    anonymous: checked('anonymous', given.anonymous ?? { limit: 300, ttlMs: MINUTE }),
-    signInPerAccount: checked('signInPerAccount', given.signInPerAccount ?? { limit: 20, ttlMs: 15 * MINUTE }),
-    signInPerAccountAndAddress: checked('signInPerAccountAndAddress', given.signInPerAccountAndAddress ?? { limit: 10, ttlMs: 15 * MINUTE }),
-    signInPerAddress: checked('signInPerAddress', given.signInPerAddress ?? { limit: 100, ttlMs: 15 * MINUTE }),
-    knownAddressTtlMs: positive('knownAddressTtlMs', given.knownAddressTtlMs ?? 30 * 24 * 60 * MINUTE),
-    failuresPerAddress: checked('failuresPerAddress', given.failuresPerAddress ?? { limit: 100, ttlMs: MINUTE }),
-    redisTimeoutMs: positive('redisTimeoutMs', given.redisTimeoutMs ?? 250),
-    memoryMaxEntries: positive('memoryMaxEntries', given.memoryMaxEntries ?? 100_000),
+    apiKey: checked('apiKey', given.apiKey),
+    user: checked('user', given.user),
+    anonymous: checked('anonymous', given.anonymous),
+    signInPerAccount: checked('signInPerAccount', given.signInPerAccount),
+    signInPerAccountAndAddress: checked('signInPerAccountAndAddress', given.signInPerAccountAndAddress),
+    signInPerAddress: checked('signInPerAddress', given.signInPerAddress),
+    knownAddressTtlMs: positive('knownAddressTtlMs', given.knownAddressTtlMs),
+    failuresPerAddress: checked('failuresPerAddress', given.failuresPerAddress),
+    redisTimeoutMs: positive('redisTimeoutMs', given.redisTimeoutMs),
+    memoryMaxEntries: positive('memoryMaxEntries', given.memoryMaxEntries),
   };
 }

@@ -2,10 +2,10 @@ import type { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { AuthFailureBudget } from './auth-failure.budget.js';
 import { ClientAddresses } from './client-addresses.js';
 import { Clock } from './clock.js';
-import { GATEHOUSE_RATE_LIMITS, GATEHOUSE_THROTTLER_GUARD } from './gatehouse.constants.js';
+import { GATEHOUSE_OPTIONS, GATEHOUSE_RATE_LIMITS, GATEHOUSE_THROTTLER_GUARD } from './gatehouse.constants.js';
 import { GatehouseThrottlerGuard } from './gatehouse-throttler.guard.js';
 import { GATEHOUSE_MODULE_OPTIONS } from './gatehouse.module-definition.js';
-import type { GatehouseModuleOptions } from './gatehouse-options.interface.js';
+import type { GatehouseModuleOptions, ResolvedGatehouseOptions } from './gatehouse-options.interface.js';
 import { KnownAddresses } from './known-addresses.interface.js';
 import { MemoryKnownAddresses, RedisKnownAddresses } from './known-addresses.js';
 import { MemoryRateLimitStorage } from './memory-rate-limit.storage.js';
@@ -37,10 +37,10 @@ export const rateLimitProviders: Provider[] = [
   },
   {
     provide: GATEHOUSE_RATE_LIMIT_REDIS,
-    inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_RATE_LIMITS, SecurityEvents],
-    useFactory: async (options: GatehouseModuleOptions, limits: ResolvedRateLimitOptions, events: SecurityEvents) => {
+    inject: [GATEHOUSE_MODULE_OPTIONS, GATEHOUSE_OPTIONS, GATEHOUSE_RATE_LIMITS, SecurityEvents],
+    useFactory: async (options: GatehouseModuleOptions, resolved: ResolvedGatehouseOptions, limits: ResolvedRateLimitOptions, events: SecurityEvents) => {
       if (!options.redisUrl || options.rateLimits === false || options.rateLimits?.storage) return null;
-      const redis = await RateLimitRedis.create(options.redisUrl, options.redisKeyPrefix ?? 'gatehouse:', limits.redisTimeoutMs, events);
+      const redis = await RateLimitRedis.create(options.redisUrl, resolved.redisKeyPrefix, limits.redisTimeoutMs, events);
       await redis.connect();
       return redis;
     },

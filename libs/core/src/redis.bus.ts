@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { GatehouseConfigurationError } from './configuration-error.js';
+import { GATEHOUSE_DEFAULTS } from './gatehouse-options.interface.js';
 
 /** A message between instances. */
 export type BusMessage =
@@ -40,7 +41,7 @@ export class RedisBus {
   constructor(
     client: Redis,
     subscriber: Redis,
-    readonly prefix = 'gatehouse:',
+    readonly prefix = GATEHOUSE_DEFAULTS.redisKeyPrefix,
   ) {
     this.client = client;
     this.subscriber = subscriber;

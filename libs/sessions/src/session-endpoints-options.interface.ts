@@ -1,5 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
-import { GatehouseConfigurationError, type EndpointPath, type EndpointRoute } from '@gatehouse/core';
+import { GatehouseConfigurationError, withDefaults, type EndpointPath, type EndpointRoute } from '@gatehouse/core';
 
 /** The session endpoints, their methods and default paths under the prefix. */
 export const SESSION_ROUTES = {
@@ -26,21 +26,24 @@ export interface SessionEndpointsOptions {
   minPasswordLength?: number;
 }
 
+/** Every default of `SessionEndpointsOptions` (no path overridden), each written here only. */
+export const SESSION_ENDPOINTS_DEFAULTS = {
+  prefix: 'auth',
+  paths: {},
+  minPasswordLength: 12,
+} satisfies Required<SessionEndpointsOptions>;
+
 /** Options with every default applied. */
-export interface ResolvedSessionEndpointsOptions {
-  prefix: string;
-  paths: Partial<Record<SessionEndpointName, EndpointPath>>;
-  minPasswordLength: number;
-}
+export type ResolvedSessionEndpointsOptions = Required<SessionEndpointsOptions>;
 
 /** Applies the defaults and rejects unusable values at start-up. */
 export function resolveSessionEndpointsOptions(options: SessionEndpointsOptions = {}): ResolvedSessionEndpointsOptions {
-  const minPasswordLength = options.minPasswordLength ?? 12;
+  const { prefix, paths, minPasswordLength } = withDefaults(SESSION_ENDPOINTS_DEFAULTS, options);
   if (!Number.isInteger(minPasswordLength) || minPasswordLength < 8 || minPasswordLength > 256) {
     throw new GatehouseConfigurationError('SessionEndpointsModule', 'minPasswordLength', 'must be an integer from 8 to 256');
   }
-  for (const name of Object.keys(options.paths ?? {})) {
+  for (const name of Object.keys(paths)) {
     if (!(name in SESSION_ROUTES)) throw new GatehouseConfigurationError('SessionEndpointsModule', `paths.${name}`, 'is not an endpoint of this module');
   }
-  return { prefix: options.prefix ?? 'auth', paths: { ...options.paths }, minPasswordLength };
+  return { prefix, paths: { ...paths }, minPasswordLength };
 }

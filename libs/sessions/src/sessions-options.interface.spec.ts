@@ -1,4 +1,32 @@
-import { resolveSessionsOptions } from './sessions-options.interface.js';
+import { readFileSync } from 'node:fs';
+import { documentedDefaults, documentedLiteralDefaults } from '@gatehouse/core/testing';
+import { resolveSessionEndpointsOptions, SESSION_ENDPOINTS_DEFAULTS } from './session-endpoints-options.interface.js';
+import { resolveSessionsOptions, SESSIONS_DEFAULTS } from './sessions-options.interface.js';
+
+const source = (file: string): string => readFileSync(new URL(file, import.meta.url), 'utf8');
+
+// Each default is written once, in the defaults object; the doc comments must say the same.
+describe.each([
+  { name: 'SessionsModuleOptions', file: './sessions-options.interface.ts', defaults: SESSIONS_DEFAULTS, resolve: resolveSessionsOptions },
+  { name: 'SessionEndpointsOptions', file: './session-endpoints-options.interface.ts', defaults: SESSION_ENDPOINTS_DEFAULTS, resolve: resolveSessionEndpointsOptions },
+])('$name defaults', ({ name, file, defaults, resolve }) => {
+  it('resolving {} gives exactly the defaults', () => {
+    expect(resolve({})).toEqual(defaults);
+  });
+
+  it('an explicit undefined keeps each default', () => {
+    const undefinedFields = Object.fromEntries(Object.keys(defaults).map((key) => [key, undefined]));
+    expect(resolve(undefinedFields)).toEqual(defaults);
+  });
+
+  it('documents every default, and each literal one as the defaults object holds it', () => {
+    const documented = documentedDefaults(source(file), name);
+    expect(Object.keys(defaults).filter((key) => !documented.has(key))).toEqual([]);
+    const literals = documentedLiteralDefaults(source(file), name);
+    const held = Object.fromEntries(Object.keys(literals).map((key) => [key, (defaults as Record<string, unknown>)[key]]));
+    expect(held).toEqual(literals);
+  });
+});
 
 describe('resolveSessionsOptions', () => {
   it('applies the documented defaults', () => {

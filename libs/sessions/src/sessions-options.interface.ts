@@ -1,4 +1,4 @@
-import { GatehouseConfigurationError, normalizeAllowedOrigins } from '@gatehouse/core';
+import { GatehouseConfigurationError, normalizeAllowedOrigins, withDefaults } from '@gatehouse/core';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -41,26 +41,32 @@ export interface SessionsModuleOptions {
   userAgentMaxLength?: number;
 }
 
+/** Every default of `SessionsModuleOptions`, each written here only. */
+export const SESSIONS_DEFAULTS = {
+  cookieName: '__Host-session',
+  sameSite: 'Lax',
+  persistentCookie: true,
+  idleTimeoutMs: 3 * DAY,
+  absoluteTimeoutMs: 7 * DAY,
+  touchIntervalMs: MINUTE,
+  maxSessionsPerSubject: 10,
+  cacheTtlMs: 5 * MINUTE,
+  unknownSessionCacheMs: 5_000,
+  allowedOrigins: [],
+  trustSameSite: false,
+  requireOriginHeaders: false,
+  csrfHeader: 'x-csrf-token',
+  allowedContentTypes: ['application/json'],
+  purgeIntervalMs: 60 * MINUTE,
+  purgeBatchSize: 500,
+  userAgentMaxLength: 512,
+} satisfies Required<SessionsModuleOptions>;
+
 /** Options with every default applied and origins normalised. */
-export interface ResolvedSessionsOptions {
-  cookieName: string;
-  sameSite: 'Lax' | 'Strict';
-  persistentCookie: boolean;
-  idleTimeoutMs: number;
-  absoluteTimeoutMs: number;
-  touchIntervalMs: number;
-  maxSessionsPerSubject: number;
-  cacheTtlMs: number;
-  unknownSessionCacheMs: number;
+export type ResolvedSessionsOptions = Readonly<Required<Omit<SessionsModuleOptions, 'allowedOrigins' | 'allowedContentTypes'>>> & {
   allowedOrigins: readonly string[];
-  trustSameSite: boolean;
-  requireOriginHeaders: boolean;
-  csrfHeader: string;
   allowedContentTypes: readonly string[];
-  purgeIntervalMs: number;
-  purgeBatchSize: number;
-  userAgentMaxLength: number;
-}
+};
 
 function fail(option: string, problem: string): never {
   throw new GatehouseConfigurationError('SessionsModule', option, problem);
@@ -73,34 +79,34 @@ function positive(name: string, value: number): number {
 
 /** Applies the defaults in one place and rejects options that would weaken or break sessions. */
 export function resolveSessionsOptions(options: SessionsModuleOptions = {}): ResolvedSessionsOptions {
-  const absoluteTimeoutMs = positive('absoluteTimeoutMs', options.absoluteTimeoutMs ?? 7 * DAY);
-  const idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? Math.min(3 * DAY, absoluteTimeoutMs));
+  const given = withDefaults(SESSIONS_DEFAULTS, options);
+  const absoluteTimeoutMs = positive('absoluteTimeoutMs', given.absoluteTimeoutMs);
+  // Unless set, the idle timeout is the default capped by a shorter absolute lifetime.
+  const idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? Math.min(SESSIONS_DEFAULTS.idleTimeoutMs, absoluteTimeoutMs));
   if (idleTimeoutMs > absoluteTimeoutMs) fail('idleTimeoutMs', 'cannot exceed absoluteTimeoutMs');
-  const maxSessionsPerSubject = options.maxSessionsPerSubject ?? 10;
+  const { maxSessionsPerSubject, purgeBatchSize, purgeIntervalMs } = given;
   if (!Number.isInteger(maxSessionsPerSubject) || maxSessionsPerSubject < 1) {
     fail('maxSessionsPerSubject', 'must be a positive integer');
   }
-  const purgeBatchSize = options.purgeBatchSize ?? 500;
   if (!Number.isInteger(purgeBatchSize) || purgeBatchSize < 1) fail('purgeBatchSize', 'must be a positive integer');
-  const purgeIntervalMs = options.purgeIntervalMs ?? 60 * MINUTE;
   if (!Number.isFinite(purgeIntervalMs) || purgeIntervalMs < 0) fail('purgeIntervalMs', 'must be 0 or positive');
   return {
-    cookieName: options.cookieName ?? '__Host-session',
-    sameSite: options.sameSite ?? 'Lax',
-    persistentCookie: options.persistentCookie ?? true,
+    cookieName: given.cookieName,
+    sameSite: given.sameSite,
+    persistentCookie: given.persistentCookie,
     idleTimeoutMs,
     absoluteTimeoutMs,
-    touchIntervalMs: positive('touchIntervalMs', options.touchIntervalMs ?? MINUTE),
+    touchIntervalMs: positive('touchIntervalMs', given.touchIntervalMs),
     maxSessionsPerSubject,
-    cacheTtlMs: positive('cacheTtlMs', options.cacheTtlMs ?? 5 * MINUTE),
-    unknownSessionCacheMs: Math.max(0, options.unknownSessionCacheMs ?? 5_000),
-    allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins ?? [], { module: 'SessionsModule', option: 'allowedOrigins' }),
-    trustSameSite: options.trustSameSite ?? false,
-    requireOriginHeaders: options.requireOriginHeaders ?? false,
-    csrfHeader: (options.csrfHeader ?? 'x-csrf-token').toLowerCase(),
-    allowedContentTypes: (options.allowedContentTypes ?? ['application/json']).map((type) => type.trim().toLowerCase()),
+    cacheTtlMs: positive('cacheTtlMs', given.cacheTtlMs),
+    unknownSessionCacheMs: Math.max(0, given.unknownSessionCacheMs),
+    allowedOrigins: normalizeAllowedOrigins(given.allowedOrigins, { module: 'SessionsModule', option: 'allowedOrigins' }),
+    trustSameSite: given.trustSameSite,
+    requireOriginHeaders: given.requireOriginHeaders,
+    csrfHeader: given.csrfHeader.toLowerCase(),
+    allowedContentTypes: given.allowedContentTypes.map((type) => type.trim().toLowerCase()),
     purgeIntervalMs,
     purgeBatchSize,
-    userAgentMaxLength: positive('userAgentMaxLength', options.userAgentMaxLength ?? 512),
+    userAgentMaxLength: positive('userAgentMaxLength', given.userAgentMaxLength),
   };
 }

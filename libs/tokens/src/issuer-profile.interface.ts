@@ -1,4 +1,4 @@
-import { GatehouseConfigurationError } from '@gatehouse/core';
+import { GatehouseConfigurationError, withDefaults } from '@gatehouse/core';
 import { parseJwksUrl } from './jwks-url.js';
 
 /** Signature algorithms an identity provider's access tokens may use. Never `none`, never HMAC. */
@@ -54,28 +54,37 @@ export interface IssuersModuleOptions {
   verifiedTokenCacheSize?: number;
 }
 
+/** Every default of `IssuerProfile`, each written here only. */
+export const ISSUER_PROFILE_DEFAULTS = {
+  algorithms: ['RS256'],
+  types: ['at+jwt', 'JWT'],
+  requireJti: false,
+  scopeClaim: 'scope',
+  clockToleranceSeconds: 60,
+  maxLifetimeSeconds: 86_400,
+} satisfies Required<Omit<IssuerProfile, 'issuer' | 'jwksUrl' | 'audience' | 'rolesClaim'>>;
+
+/** Every default of `IssuersModuleOptions`, each written here only. */
+export const ISSUERS_DEFAULTS = {
+  jwksTimeoutMs: 5_000,
+  jwksCacheMaxAgeMs: 600_000,
+  jwksCooldownMs: 30_000,
+  maxTokenLength: 8_192,
+  allowInsecureLoopback: false,
+  verifiedTokenCacheSize: 10_000,
+} satisfies Required<Omit<IssuersModuleOptions, 'issuers'>>;
+
 /** A profile with every default applied and checked. */
-export interface ResolvedIssuerProfile {
-  issuer: string;
+export type ResolvedIssuerProfile = Required<Omit<IssuerProfile, 'jwksUrl' | 'audience' | 'types' | 'rolesClaim'>> & {
   jwksUrl: URL;
   audience: string[];
-  algorithms: IssuerAlgorithm[];
   types: ReadonlySet<string>;
-  requireJti: boolean;
-  scopeClaim: ScopeClaim;
   rolesClaim: string[] | undefined;
-  clockToleranceSeconds: number;
-  maxLifetimeSeconds: number;
-}
+};
 
-export interface ResolvedIssuersOptions {
+export type ResolvedIssuersOptions = Required<Omit<IssuersModuleOptions, 'issuers' | 'allowInsecureLoopback'>> & {
   issuers: ReadonlyMap<string, ResolvedIssuerProfile>;
-  jwksTimeoutMs: number;
-  jwksCacheMaxAgeMs: number;
-  jwksCooldownMs: number;
-  maxTokenLength: number;
-  verifiedTokenCacheSize: number;
-}
+};
 
 const ALGORITHMS: readonly IssuerAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const SCOPE_CLAIMS: readonly ScopeClaim[] = ['scope', 'scp', 'permissions', 'roles'];
@@ -84,10 +93,9 @@ function fail(option: string, problem: string): never {
   throw new GatehouseConfigurationError('IssuersModule', option, problem);
 }
 
-function bounded(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  const resolved = value ?? fallback;
-  if (!Number.isInteger(resolved) || resolved < min || resolved > max) fail(name, `must be an integer between ${min} and ${max}`);
-  return resolved;
+function bounded(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) fail(name, `must be an integer between ${min} and ${max}`);
+  return value;
 }
 
 function resolveProfile(profile: IssuerProfile, index: number, allowInsecureLoopback: boolean): ResolvedIssuerProfile {
@@ -100,13 +108,12 @@ function resolveProfile(profile: IssuerProfile, index: number, allowInsecureLoop
   if (!Array.isArray(audience) || audience.length === 0 || audience.some((value) => typeof value !== 'string' || value === '')) {
     fail(`${at}.audience`, 'must be a non-empty string or list of strings');
   }
-  const algorithms = profile.algorithms ?? ['RS256'];
+  const given = withDefaults(ISSUER_PROFILE_DEFAULTS, profile);
+  const { algorithms, types, scopeClaim } = given;
   if (algorithms.length === 0 || algorithms.some((alg) => !ALGORITHMS.includes(alg))) {
     fail(`${at}.algorithms`, `must be a non-empty subset of ${ALGORITHMS.join(', ')} (never none, never HMAC)`);
   }
-  const types = profile.types ?? ['at+jwt', 'JWT'];
   if (types.length === 0 || types.some((type) => type !== 'JWT' && type !== 'at+jwt')) fail(`${at}.types`, 'must be a non-empty subset of JWT, at+jwt');
-  const scopeClaim = profile.scopeClaim ?? 'scope';
   if (!SCOPE_CLAIMS.includes(scopeClaim)) fail(`${at}.scopeClaim`, `must be one of ${SCOPE_CLAIMS.join(', ')}`);
   return {
     issuer: profile.issuer,
@@ -114,29 +121,30 @@ function resolveProfile(profile: IssuerProfile, index: number, allowInsecureLoop
     audience: [...audience],
     algorithms: [...algorithms],
     types: new Set(types.map((type) => type.toLowerCase())),
-    requireJti: profile.requireJti ?? false,
+    requireJti: given.requireJti,
     scopeClaim,
     rolesClaim: profile.rolesClaim ? profile.rolesClaim.split('.') : undefined,
-    clockToleranceSeconds: bounded(`${at}.clockToleranceSeconds`, profile.clockToleranceSeconds, 60, 0, 300),
-    maxLifetimeSeconds: bounded(`${at}.maxLifetimeSeconds`, profile.maxLifetimeSeconds, 86_400, 60, 31 * 86_400),
+    clockToleranceSeconds: bounded(`${at}.clockToleranceSeconds`, given.clockToleranceSeconds, 0, 300),
+    maxLifetimeSeconds: bounded(`${at}.maxLifetimeSeconds`, given.maxLifetimeSeconds, 60, 31 * 86_400),
   };
 }
 
 /** Applies the defaults and refuses a profile that could accept a forged or unintended token. */
 export function resolveIssuersOptions(options: IssuersModuleOptions): ResolvedIssuersOptions {
   if (!Array.isArray(options.issuers) || options.issuers.length === 0) fail('issuers', 'must list at least one identity provider');
+  const given = withDefaults(ISSUERS_DEFAULTS, options);
   const issuers = new Map<string, ResolvedIssuerProfile>();
   options.issuers.forEach((profile, index) => {
-    const resolved = resolveProfile(profile, index, options.allowInsecureLoopback ?? false);
+    const resolved = resolveProfile(profile, index, given.allowInsecureLoopback);
     if (issuers.has(resolved.issuer)) fail(`issuers[${index}].issuer`, `"${resolved.issuer}" is listed twice`);
     issuers.set(resolved.issuer, resolved);
   });
   return {
     issuers,
-    jwksTimeoutMs: bounded('jwksTimeoutMs', options.jwksTimeoutMs, 5_000, 100, 60_000),
-    jwksCacheMaxAgeMs: bounded('jwksCacheMaxAgeMs', options.jwksCacheMaxAgeMs, 600_000, 1_000, 86_400_000),
-    jwksCooldownMs: bounded('jwksCooldownMs', options.jwksCooldownMs, 30_000, 0, 3_600_000),
-    maxTokenLength: bounded('maxTokenLength', options.maxTokenLength, 8_192, 256, 65_536),
-    verifiedTokenCacheSize: bounded('verifiedTokenCacheSize', options.verifiedTokenCacheSize, 10_000, 0, 1_000_000),
+    jwksTimeoutMs: bounded('jwksTimeoutMs', given.jwksTimeoutMs, 100, 60_000),
+    jwksCacheMaxAgeMs: bounded('jwksCacheMaxAgeMs', given.jwksCacheMaxAgeMs, 1_000, 86_400_000),
+    jwksCooldownMs: bounded('jwksCooldownMs', given.jwksCooldownMs, 0, 3_600_000),
+    maxTokenLength: bounded('maxTokenLength', given.maxTokenLength, 256, 65_536),
+    verifiedTokenCacheSize: bounded('verifiedTokenCacheSize', given.verifiedTokenCacheSize, 0, 1_000_000),
   };
 }

@@ -1,4 +1,4 @@
-import { GatehouseConfigurationError } from '@gatehouse/core';
+import { GatehouseConfigurationError, withDefaults } from '@gatehouse/core';
 
 /**
  * Options of `TokenEndpointsModule.forRoot`: where each endpoint is mounted, or `false` to leave
@@ -27,21 +27,8 @@ export interface TokenEndpointsOptions {
   baseUrl?: string;
 }
 
-/** Options with every default applied. */
-export interface ResolvedTokenEndpointsOptions {
-  signIn: string | false;
-  refresh: string | false;
-  signOut: string | false;
-  revocation: string | false;
-  introspection: string | false;
-  jwks: string | false;
-  metadata: string | false;
-  tokenEndpoint: string | undefined;
-  introspectionScope: string;
-  baseUrl: string | undefined;
-}
-
-const DEFAULT_PATHS = {
+/** Every default of `TokenEndpointsOptions` that is a value, each written here only (the rest follow other options). */
+export const TOKEN_ENDPOINTS_DEFAULTS = {
   signIn: '/auth/token',
   refresh: '/auth/refresh',
   signOut: '/auth/refresh/revoke',
@@ -49,31 +36,38 @@ const DEFAULT_PATHS = {
   introspection: '/oauth/introspect',
   jwks: '/.well-known/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
-} as const;
+  introspectionScope: 'tokens:introspect',
+} satisfies Required<Omit<TokenEndpointsOptions, 'tokenEndpoint' | 'baseUrl'>>;
 
-function path(name: string, value: string | false | undefined, fallback: string): string | false {
-  const resolved = value ?? fallback;
-  if (resolved !== false && (typeof resolved !== 'string' || !/^\/[\w\-./]*$/.test(resolved))) {
+/** Options with every default applied. */
+export type ResolvedTokenEndpointsOptions = Required<Omit<TokenEndpointsOptions, 'tokenEndpoint' | 'baseUrl'>> & {
+  [K in 'tokenEndpoint' | 'baseUrl']: TokenEndpointsOptions[K];
+};
+
+function path(name: string, value: string | false): string | false {
+  if (value !== false && (typeof value !== 'string' || !/^\/[\w\-./]*$/.test(value))) {
     throw new GatehouseConfigurationError('TokenEndpointsModule', name, "must be an absolute path like '/auth/token', or false");
   }
-  return resolved;
+  return value;
 }
 
 /** Applies the defaults; a malformed path or scope is a `GatehouseConfigurationError` at start-up. */
 export function resolveTokenEndpointsOptions(options: TokenEndpointsOptions = {}): ResolvedTokenEndpointsOptions {
-  const scope = options.introspectionScope ?? 'tokens:introspect';
+  const given = withDefaults(TOKEN_ENDPOINTS_DEFAULTS, options);
+  const scope = given.introspectionScope;
   if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new GatehouseConfigurationError('TokenEndpointsModule', 'introspectionScope', 'must be one scope token');
   if (options.baseUrl !== undefined && !/^https?:\/\/[^/]+$/.test(options.baseUrl)) throw new GatehouseConfigurationError('TokenEndpointsModule', 'baseUrl', 'must be an origin like https://auth.example.com');
-  const refresh = path('refresh', options.refresh, DEFAULT_PATHS.refresh);
+  const refresh = path('refresh', given.refresh);
   return {
-    signIn: path('signIn', options.signIn, DEFAULT_PATHS.signIn),
+    signIn: path('signIn', given.signIn),
     refresh,
-    signOut: path('signOut', options.signOut, DEFAULT_PATHS.signOut),
-    revocation: path('revocation', options.revocation, DEFAULT_PATHS.revocation),
-    introspection: path('introspection', options.introspection, DEFAULT_PATHS.introspection),
-    jwks: path('jwks', options.jwks, DEFAULT_PATHS.jwks),
-    metadata: path('metadata', options.metadata, DEFAULT_PATHS.metadata),
-    tokenEndpoint: (options.tokenEndpoint === undefined ? undefined : path('tokenEndpoint', options.tokenEndpoint, '')) || (refresh === false ? undefined : refresh),
+    signOut: path('signOut', given.signOut),
+    revocation: path('revocation', given.revocation),
+    introspection: path('introspection', given.introspection),
+    jwks: path('jwks', given.jwks),
+    metadata: path('metadata', given.metadata),
+    // Unless set, the metadata names the refresh path as the token endpoint.
+    tokenEndpoint: (options.tokenEndpoint === undefined ? undefined : path('tokenEndpoint', options.tokenEndpoint)) || (refresh === false ? undefined : refresh),
     introspectionScope: scope,
     baseUrl: options.baseUrl,
   };

@@ -78,3 +78,37 @@ export interface TokensModuleOptions {
   /** A refresh-token store replacing the TypeORM one. Default: `TypeOrmRefreshTokenStore` on the DataSource. */
   refreshTokenStore?: RefreshTokenStore;
 }
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
+
+/** Every default of `TokensModuleOptions` that is a value, each written here only (the rest follow other options). */
+export const TOKENS_DEFAULTS = {
+  clientId: 'first-party',
+  algorithm: 'EdDSA',
+  allowInsecureLoopback: false,
+  remoteAlgorithms: ['EdDSA'],
+  jwksTimeoutMs: 5 * SECOND,
+  jwksCacheMaxAgeMs: 10 * MINUTE,
+  jwksCooldownMs: 30 * SECOND,
+  jwksMaxAgeMs: 5 * MINUTE,
+  accessTokenLifetimeMs: 10 * MINUTE,
+  clockToleranceMs: 30 * SECOND,
+  maxTokenLength: 8192,
+  verifiedTokenCacheSize: 100_000,
+  registerMechanism: true,
+  refreshAbsoluteLifetimeMs: 30 * DAY,
+  refreshIdleLifetimeMs: 14 * DAY,
+  refreshReuseLeewayMs: 2 * SECOND,
+  maxFamiliesPerSubject: 10,
+  purgeIntervalMs: 60 * MINUTE,
+  purgeBatchSize: 500,
+  userAgentMaxLength: 512,
+  refreshCookieName: '__Secure-refresh_token',
+  refreshCookiePath: '/auth/refresh',
+  allowedOrigins: [],
+  trustSameSite: false,
+} satisfies Required<
+  Omit<TokensModuleOptions, 'issuer' | 'audience' | 'acceptedAudiences' | 'keys' | 'keysFile' | 'activeKid' | 'jwksUrl' | 'refreshTokens' | 'refreshSecret' | 'dataSourceName' | 'refreshTokenStore'>
+>;
