@@ -79,10 +79,10 @@ export class IssuerTokenVerifier {
   /**
    * The principal of a valid, unrevoked token of a configured provider; a coded 401 (`invalid_token`,
    * `token_expired`, `token_revoked`), or 503 when its JWKS is unreachable or the revocation list
-   * cannot be vouched for.
+   * cannot be vouched for. `iss` is the token's issuer when the caller has read it already
+   * (`issuerOf`); the signature check still compares it with the token's own claim.
    */
-  async verify(token: string): Promise<Principal> {
-    const iss = this.issuerOf(token);
+  async verify(token: string, iss: string | undefined = this.issuerOf(token)): Promise<Principal> {
     const issuer = iss === undefined ? undefined : this.issuers.get(iss);
     if (!issuer) throw new GatehouseError('invalid_token', details());
     const now = this.clock.now();

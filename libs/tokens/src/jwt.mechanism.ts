@@ -67,7 +67,9 @@ export class JwtMechanism implements CredentialMechanism, OnModuleInit {
 
   /** Tokens of a third-party issuer configured in `IssuersModule` go to its verifier; all others are ours to verify. */
   authenticate(credential: string): Principal | Promise<Principal> | GatehouseError {
-    if (this.issuers && this.issuers.issuerOf(credential) !== undefined) return this.issuers.verify(credential);
+    // The issuer found here is handed on: the payload is decoded once per request, cached or not.
+    const iss = this.issuers?.issuerOf(credential);
+    if (iss !== undefined) return this.issuers!.verify(credential, iss);
     return this.verifier.check(credential);
   }
 
