@@ -1,5 +1,6 @@
 import autocannon, { type AutocannonRequest } from 'autocannon';
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { RoundSample } from './bench-table.js';
 import type { FromServer, ToServer } from './bench-ipc.js';
@@ -159,7 +160,11 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
   const before = await server.read(true);
   if (profileFile) await server.profile();
   const load = await runLoad(server.url, pattern, limits);
-  if (profileFile) await server.profile(profileFile);
+  if (profileFile) {
+    await server.profile(profileFile);
+    // The round's request count beside its profile: `profile-summary --per` reads it.
+    writeFileSync(`${profileFile}.requests`, `${load.requests}\n`);
+  }
   const after = await server.read();
   const guard =
     before.guard && after.guard

@@ -1,7 +1,8 @@
 // `node dist/bench/profile-summary.js <file.cpuprofile>… [--per N] [--top N] [--focus a,b]`: where a profiled
-// bench round spent the server's main thread, per request (`--per`: the requests of the round(s)),
+// bench round spent the server's main thread, per request (`--per`: the requests of the round(s);
+// by default the counts the bench wrote beside each profile),
 // by function (self and inclusive time) and by where the code lives.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { formatNumber, markdownTable } from './bench-table.js';
 
 interface ProfileNode {
@@ -86,11 +87,13 @@ function main(): void {
     const [, value] = args.splice(index, 2);
     return Number(value);
   };
-  const per = option('--per', 1);
+  const explicitPer = option('--per', 0);
   const top = option('--top', 25);
   const focusIndex = args.indexOf('--focus');
   const focus = focusIndex < 0 ? [] : args.splice(focusIndex, 2)[1]!.split(',');
   if (args.length === 0) throw new Error('usage: profile-summary <file.cpuprofile>… [--per requests] [--top N]');
+  // Without --per, the request counts the bench wrote beside its profiles (`<profile>.requests`).
+  const per = explicitPer || (args.every((file) => existsSync(`${file}.requests`)) ? args.reduce((sum, file) => sum + Number(readFileSync(`${file}.requests`, 'utf8')), 0) : 1);
   const totals = emptyTotals();
   for (const file of args) addProfile(totals, JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   const unit = per === 1 ? 'µs' : 'µs/req';

@@ -41,7 +41,7 @@ const PUBLIC: Record<Lib, string[]> = {
     'appendSetCookie', 'appendVary', 'applyGatehouseSecurity', 'buildChallenge', 'checkHandshakeOrigin',
     'checkRequestOrigin', 'compileTrustProxy', 'contextPrincipalOf', 'contextRefusal', 'contextRequestOf',
     'coreEntities', 'coreMigrations', 'epochMillis', 'errorSpec', 'formatScope', 'holdsAnyScope',
-    'httpRequestOf', 'isPrincipal', 'isSafeMethod', 'isScopeToken', 'isServiceUnavailableError',
+    'httpRequestOf', 'isPrincipal', 'isSafeMethod', 'isScopeToken', 'isServiceUnavailableError', 'localRateLimitStorage',
     'missingScopes', 'mountController', 'normalizeAllowedOrigins', 'normalizeOrigin', 'parseScope',
     'readCookies', 'readHeader', 'recordHandshake', 'redactUrl', 'registerErrorCodes', 'registerSecretField',
     'registerSecretPattern', 'registeredErrorCodes', 'requestOwnOrigin', 'scopesNotHeld', 'serializeCookie',
@@ -91,7 +91,7 @@ const PUBLIC_TYPES: Record<Lib, string[]> = {
   'core': [
     'AnyErrorCode', 'ApiKeyAuthOptions', 'ApplyGatehouseSecurityOptions', 'AuthorizationPolicy', 'ConfigurationSite',
     'CookieAttributes', 'CredentialMechanism', 'CustomErrorCode', 'EndpointPath', 'EndpointRoute',
-    'ErrorBody', 'ErrorResponse', 'GatehouseErrorCode', 'GatehouseErrorDetails', 'GatehouseErrorSpec',
+    'ErrorBody', 'ErrorResponse', 'GatehouseErrorCode', 'GatehouseErrorDetails', 'GatehouseErrorOptions', 'GatehouseErrorSpec',
     'GatehouseModuleExtras', 'GatehouseModuleOptions', 'GatehouseOperationExtension',
     'GatehouseRateLimitOptions', 'GatehouseRequest', 'OpenApiDocumentLike', 'OpenApiSecurityScheme',
     'PasswordChangeOutcome', 'Principal', 'PrincipalCredential', 'PrincipalKind', 'RateLimit',

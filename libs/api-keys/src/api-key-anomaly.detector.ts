@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { addressBucket, RateLimitStorage, SecurityEvents } from '@gatehouse/core';
+import { addressBucket, Clock, localRateLimitStorage, RateLimitStorage, SecurityEvents, type MemoryRateLimitStorage } from '@gatehouse/core';
 import { API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ipNetwork } from './ip-network.js';
@@ -40,11 +40,17 @@ export class ApiKeyAnomalyDetector {
   private readonly networks = new LRUCache<string, KeyNetworks>({ max: 100_000 });
   private readonly pending = new Set<Promise<void>>();
 
+  /** Per-instance counters for malformed keys, which cost no I/O (the shared ones when they are in memory). */
+  private readonly local: MemoryRateLimitStorage;
+
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
     @Inject(RateLimitStorage) protected readonly counters: RateLimitStorage,
     protected readonly events: SecurityEvents,
-  ) {}
+    @Inject(Clock) clock: Clock,
+  ) {
+    this.local = localRateLimitStorage(counters, clock);
+  }
 
   /** Records a refused key from `ip`; `key` is known for revoked and expired keys. Resolves once counted. */
   async failed(ip: string | undefined, reason: ApiKeyFailureReason, key?: ObservedKey): Promise<void> {
@@ -56,9 +62,16 @@ export class ApiKeyAnomalyDetector {
     await revoked;
   }
 
-  /** `failed`, not waited for: `settled()` resolves once it has been counted. */
-  failedInBackground(ip: string | undefined, reason: ApiKeyFailureReason): void {
-    this.track(this.failed(ip, reason));
+  /**
+   * Records a key that failed its checksum, synchronously and in this instance's memory: garbage
+   * costs no I/O. With in-memory counters (one instance) it joins the count `failed` keeps; with
+   * Redis, malformed keys make bursts per instance.
+   */
+  failedMalformed(ip: string | undefined): void {
+    const { failureBurstWindowMs: windowMs, failureBurstThreshold: threshold } = this.options;
+    const name = `api-key-failures:${addressBucket(ip)}`;
+    const failures = this.local.incrementNow(`api-key-failures:rl:${name}`, windowMs, threshold, windowMs).totalHits;
+    if (failures === threshold) this.events.emit('api_key.failure_burst', { ip, failures, windowMs, reason: 'malformed' });
   }
 
   /**

@@ -55,6 +55,12 @@ describe('ApiKeyVerifier', () => {
     expect(bed.queries.count).toBe(0);
   });
 
+  it('marks a key refused by its checksum as malformed (counted without I/O), and a well-formed unknown key not', async () => {
+    const garbage = verifier.check('gh_live_nope', '192.0.2.60');
+    expect(garbage).toMatchObject({ code: 'invalid_api_key', malformed: true });
+    expect((await refusal(() => verifier.verify(generateApiKey('gh_live'), '192.0.2.60'))).malformed).toBe(false);
+  });
+
   it('returns cached keys synchronously (no promise on the hot path)', async () => {
     const { key } = await keys.create(alice, { name: 'ci', scopes: [] });
     expect(verifier.verify(key)).toBeInstanceOf(Promise);

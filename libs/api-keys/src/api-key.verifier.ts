@@ -117,8 +117,8 @@ export class ApiKeyVerifier {
    * anomaly detector counts it in the background (its counters may be shared through Redis).
    */
   private refuseMalformed(ip: string | undefined): GatehouseError {
-    this.anomalies.failedInBackground(ip, 'malformed');
-    return new GatehouseError('invalid_api_key', { mechanism: API_KEY_MECHANISM });
+    this.anomalies.failedMalformed(ip);
+    return new GatehouseError('invalid_api_key', { mechanism: API_KEY_MECHANISM }, { malformed: true });
   }
 
   /** Counted by the anomaly detector (shared counters, so a refusal waits for them), then the one 401. */

@@ -25,11 +25,17 @@ export interface GatehouseErrorDetails {
 export class GatehouseError extends Error {
   override readonly name = 'GatehouseError';
   readonly status: number;
+  /**
+   * The credential was refused by its shape alone (not a JWS, a key failing its checksum, a
+   * session id of the wrong length): it cannot have been a guess at a valid one. Such refusals
+   * are counted in the failure budget on this instance only, with no I/O. Never sent to clients.
+   */
+  readonly malformed: boolean;
 
   constructor(
     readonly code: AnyErrorCode,
     readonly details: GatehouseErrorDetails = {},
-    options?: { cause?: unknown },
+    options?: GatehouseErrorOptions,
   ) {
     const spec = errorSpec(code);
     // An unregistered code is a programming error, as in jose: fail where it is raised, not at the edge.
@@ -41,7 +47,15 @@ export class GatehouseError extends Error {
     super(details.message ?? spec.message, options);
     Error.stackTraceLimit = stackTraceLimit;
     this.status = spec.status;
+    this.malformed = options?.malformed === true;
   }
+}
+
+/** Options of a `GatehouseError`. */
+export interface GatehouseErrorOptions {
+  cause?: unknown;
+  /** A credential refused by its shape alone, before any lookup (see `GatehouseError.malformed`). */
+  malformed?: boolean;
 }
 
 export function isGatehouseError(value: unknown): value is GatehouseError {

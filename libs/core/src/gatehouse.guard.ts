@@ -236,13 +236,16 @@ export class GatehouseGuard implements CanActivate {
   }
 
   /**
-   * A present credential was refused: counted against the client's failure budget (429 past it),
-   * and answered as a rejected promise rather than thrown. Nest awaits the guard either way, and
-   * a throw this deep in a request's call stack costs more than checking a garbage credential.
+   * A present credential was refused: counted against the client's failure budget (429 past it;
+   * in memory, with no I/O, when it was refused by its shape), and answered as a rejected promise
+   * rather than thrown. Nest awaits the guard either way, and a throw this deep in a request's
+   * call stack costs more than checking a garbage credential.
    */
   protected refused(request: GatehouseRequest, error: unknown): Promise<never> {
     if (!this.failures?.counts(error)) return Promise.reject(error);
-    return this.failures.refused(request, error).then((answer) => Promise.reject(answer));
+    // A malformed credential is counted in memory, synchronously; any other waits for the shared count.
+    const answer = this.failures.refused(request, error);
+    return isPromise(answer) ? answer.then((counted) => Promise.reject(counted)) : Promise.reject(answer);
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {

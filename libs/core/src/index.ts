@@ -61,7 +61,7 @@ export { sessionRevocationKey, subjectRevocationKey } from './revocation-keys.js
 export { serializedTransaction, serializeWrite } from './write-queue.js';
 
 // Errors and error codes.
-export { GatehouseError, type GatehouseErrorDetails } from './gatehouse.error.js';
+export { GatehouseError, type GatehouseErrorDetails, type GatehouseErrorOptions } from './gatehouse.error.js';
 export { GATEHOUSE_ERRORS, type GatehouseErrorCode, type GatehouseErrorSpec } from './gatehouse-error-codes.js';
 export { errorSpec, registeredErrorCodes, registerErrorCodes, type AnyErrorCode, type CustomErrorCode } from './error-catalog.js';
 export { toErrorResponse, type ErrorBody, type ErrorResponse } from './error-response.js';
@@ -95,7 +95,7 @@ export { mountController, type EndpointPath, type EndpointRoute } from './mounte
 export { GatehouseThrottlerGuard } from './gatehouse-throttler.guard.js';
 export type { GatehouseRateLimitOptions, RateLimit } from './rate-limit-options.interface.js';
 export { RateLimitStorage, type ThrottlerStorageRecord } from './rate-limit-storage.interface.js';
-export { MemoryRateLimitStorage } from './memory-rate-limit.storage.js';
+export { localRateLimitStorage, MemoryRateLimitStorage } from './memory-rate-limit.storage.js';
 export { GATEHOUSE_RATE_LIMIT_REDIS } from './rate-limits.providers.js';
 export { RateLimitRedis } from './rate-limit-redis.js';
 export { KnownAddresses } from './known-addresses.interface.js';

@@ -29,7 +29,7 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
     return Promise.resolve(this.incrementNow(`${throttlerName}:${key}`, ttl, limit, blockDuration));
   }
 
-  /** The synchronous core of `increment`. */
+  /** The synchronous core of `increment`; `increment(key, …, name)` counts under `` `${name}:${key}` `` here. */
   incrementNow(key: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
     const now = this.clock.now();
     let window = this.windows.get(key);
@@ -48,4 +48,15 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
       timeToBlockExpire: blocked ? Math.ceil((window.blockedUntil - now) / 1000) : 0,
     };
   }
+}
+
+/**
+ * Per-instance counters for counts that must cost no I/O (credentials refused by their shape):
+ * `storage` itself when it is the in-memory storage, so such counts join the others; the Redis
+ * storage's in-memory fallback; otherwise (an app's own storage) counters of their own.
+ */
+export function localRateLimitStorage(storage: RateLimitStorage, clock: Clock, maxEntries?: number): MemoryRateLimitStorage {
+  if (storage instanceof MemoryRateLimitStorage) return storage;
+  const fallback = (storage as { memory?: unknown }).memory;
+  return fallback instanceof MemoryRateLimitStorage ? fallback : new MemoryRateLimitStorage(clock, maxEntries);
 }

@@ -18,9 +18,16 @@ function hasProperty(target: object, name: string): boolean {
  * adding properties. Prototypes or requests that already define either name (a framework's own
  * `user`) and plain objects are left alone and get ordinary properties.
  */
+/** The prototype prepared last: every request of an app shares one, so most calls stop at this check. */
+let lastPrepared: object | undefined;
+
 function prepare(prototype: object | null): boolean {
+  if (prototype === lastPrepared) return true;
   if (!prototype || prototype === Object.prototype) return false;
-  if (prepared.has(prototype)) return true;
+  if (prepared.has(prototype)) {
+    lastPrepared = prototype;
+    return true;
+  }
   if (hasProperty(prototype, 'principal') || hasProperty(prototype, 'user')) return false;
   Object.defineProperty(prototype, 'principal', {
     configurable: true,
@@ -42,6 +49,7 @@ function prepare(prototype: object | null): boolean {
     },
   });
   prepared.add(prototype);
+  lastPrepared = prototype;
   return true;
 }
 

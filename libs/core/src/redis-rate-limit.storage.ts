@@ -17,7 +17,8 @@ export class RedisRateLimitStorage implements RateLimitStorage {
 
   constructor(
     private readonly redis: RateLimitRedis,
-    private readonly memory: MemoryRateLimitStorage,
+    /** The per-instance counters used while Redis is unreachable, and for counts that must cost no I/O. */
+    readonly memory: MemoryRateLimitStorage,
     private readonly redisStorage: ThrottlerStorageRedisService,
   ) {}
 

@@ -27,6 +27,8 @@ export interface RoutePolicy {
 /** Reads route metadata once per (class, handler) pair; method metadata overrides class metadata. */
 export class RoutePolicies {
   private readonly byClass = new WeakMap<Type, WeakMap<Function, RoutePolicy>>();
+  /** The policy of each handler for the class it was first seen on: one lookup per request (every guard asks). */
+  private readonly byHandler = new WeakMap<Function, { type: Type; policy: RoutePolicy }>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -36,6 +38,15 @@ export class RoutePolicies {
   get(context: ExecutionContext): RoutePolicy {
     const type = context.getClass();
     const handler = context.getHandler();
+    const first = this.byHandler.get(handler);
+    if (first !== undefined && first.type === type) return first.policy;
+    // A handler inherited by several controller classes has a policy per class.
+    const policy = this.forClass(type, handler);
+    if (first === undefined) this.byHandler.set(handler, { type, policy });
+    return policy;
+  }
+
+  private forClass(type: Type, handler: Function): RoutePolicy {
     let byHandler = this.byClass.get(type);
     if (!byHandler) this.byClass.set(type, (byHandler = new WeakMap()));
     let policy = byHandler.get(handler);

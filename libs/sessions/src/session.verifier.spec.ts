@@ -39,6 +39,14 @@ describe('SessionVerifier', () => {
       expect(await code(ctx.verifier.verify('A'.repeat(43)))).toBe('invalid_session');
     });
 
+    it('marks garbage as malformed (counted without I/O), and an unknown well-formed secret, even a remembered one, not', async () => {
+      expect(ctx.verifier.check('x')).toMatchObject({ code: 'invalid_session', malformed: true });
+      for (let i = 0; i < 2; i++) {
+        const refused = await Promise.resolve(ctx.verifier.check('C'.repeat(43))).catch((error: unknown) => error);
+        expect(refused).toMatchObject({ code: 'invalid_session', malformed: false });
+      }
+    });
+
     it('remembers an unknown id briefly: a repeated random cookie costs one database read per 5 s', async () => {
       const calls = countCalls(ctx.store);
       for (let i = 0; i < 20; i++) expect(await code(ctx.verifier.verify('B'.repeat(43)))).toBe('invalid_session');

@@ -56,7 +56,7 @@ export class SessionVerifier {
     let hash = known;
     if (hash === undefined) {
       // Garbage never reaches the database.
-      if (!isSessionSecret(secret)) return invalidSession();
+      if (!isSessionSecret(secret)) return new GatehouseError('invalid_session', { mechanism: SESSION_MECHANISM }, { malformed: true });
       hash = hashSessionSecret(secret);
     }
     const key = SESSION_CACHE_PREFIX + hash;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Clock, GatehouseError, RevocationStore, type Principal, type PrincipalCredential } from '@gatehouse/core';
 import { checkAccessTokenClaims, type AccessTokenClaimRules } from './access-token.claims.js';
-import { checkJwsStructure, precheckJws, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
+import { checkJwsStructure, isStructuralReason, precheckJws, structuralRejection, TokenRejection, type TokenRejectionReason } from './jws-precheck.js';
 import { verifyJwsSignature } from './jws-signature.js';
 import { KeyRing } from './key-ring.js';
 import { ACCESS_TOKEN_LIFETIME_BOUNDS, type ResolvedTokensOptions } from './resolve-tokens-options.js';
@@ -105,7 +105,7 @@ export class AccessTokenVerifier {
     const now = this.clock.now();
     const checked = checkJwsStructure(token, this.options.maxTokenLength);
     // Garbage is refused without an exception anywhere on its way.
-    if (typeof checked === 'string') return this.refusal(new TokenRejection(checked));
+    if (typeof checked === 'string') return new GatehouseError('invalid_token', details(), { cause: structuralRejection(checked), malformed: true });
     let entry: VerifiedToken;
     try {
       const { alg, kid, header, claims, signingInputEnd } = checked;
@@ -203,7 +203,7 @@ export class AccessTokenVerifier {
       return new GatehouseError('service_unavailable', details(), { cause: error });
     }
     const cause = error instanceof TokenRejection ? error : new TokenRejection(joseReason(error), { cause: error });
-    return new GatehouseError('invalid_token', details(), { cause });
+    return new GatehouseError('invalid_token', details(), { cause, malformed: isStructuralReason(cause.reason) });
   }
 }
 

@@ -31,6 +31,31 @@ export class TokenRejection extends Error {
   }
 }
 
+/** The reasons `checkJwsStructure` gives: a token refused for any of them cannot be a valid one, whatever its signature. */
+export type StructuralRejectionReason = 'too_long' | 'malformed' | 'duplicate_member' | 'embedded_key' | 'crit' | 'missing_kid';
+
+const structuralRejections = new Map<TokenRejectionReason, TokenRejection>();
+
+/**
+ * The `TokenRejection` of a structural reason, made once and frozen: garbage is the common
+ * refusal, and the rejection is only ever the logged `cause` of a 401, so it need not be new.
+ */
+export function structuralRejection(reason: StructuralRejectionReason): TokenRejection {
+  let rejection = structuralRejections.get(reason);
+  if (rejection === undefined) {
+    rejection = Object.freeze(new TokenRejection(reason));
+    structuralRejections.set(reason, rejection);
+  }
+  return rejection;
+}
+
+/** Whether a refusal's reason is structural (see `StructuralRejectionReason`). */
+export function isStructuralReason(reason: TokenRejectionReason): reason is StructuralRejectionReason {
+  return STRUCTURAL_REASONS.has(reason);
+}
+
+const STRUCTURAL_REASONS: ReadonlySet<TokenRejectionReason> = new Set<StructuralRejectionReason>(['too_long', 'malformed', 'duplicate_member', 'embedded_key', 'crit', 'missing_kid']);
+
 /** The parts of a compact JWS the verifier decides on before (and after) the signature check. */
 export interface PrecheckedHeader {
   alg: string;
@@ -47,11 +72,17 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Header members that carry or point to a key: a token never chooses its own key (RFC 8725 §3.10). */
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** base64url's first character of a segment whose first byte is `{` (e), space (I), tab or LF (C), CR (D) or a BOM's 0xEF (7). */
+const OBJECT_START: ReadonlySet<number> = new Set([...'eICD7'].map((char) => char.charCodeAt(0)));
 
 /** A JSON object from a base64url segment, or why not; throws nothing (a refusal is the common case for garbage). */
-function decodeObject(segment: string): Record<string, unknown> | TokenRejectionReason {
+function decodeObject(segment: string): Record<string, unknown> | StructuralRejectionReason {
   // base64url without padding never leaves one character over (jose's decoder refuses it too).
   if (segment.length % 4 === 1) return 'malformed';
+  // The first character holds the top six bits of the first byte, which in a JSON object's UTF-8
+  // is `{`, JSON whitespace or a byte-order mark (which the decoder drops): anything else is refused
+  // before allocating (random text almost always is).
+  if (!OBJECT_START.has(segment.charCodeAt(0))) return 'malformed';
   const bytes = Buffer.from(segment, 'base64url');
   // Random bytes are almost never UTF-8: refused here, before any decoding.
   if (!isUtf8(bytes)) return 'malformed';
@@ -73,7 +104,7 @@ const parsedHeaders = new Map<string, Record<string, unknown>>();
 const MAX_PARSED_HEADERS = 64;
 
 /** `decodeObject` for the header, once per distinct segment; the object is frozen because it is shared. */
-function decodeHeader(segment: string): Record<string, unknown> | TokenRejectionReason {
+function decodeHeader(segment: string): Record<string, unknown> | StructuralRejectionReason {
   let header = parsedHeaders.get(segment);
   if (header === undefined) {
     const decoded = decodeObject(segment);
@@ -92,7 +123,7 @@ function decodeHeader(segment: string): Record<string, unknown> | TokenRejection
  * Returns what it parsed, so nothing is decoded twice, or the reason for refusing the token:
  * nothing is thrown, since a throw this deep in a request's call stack costs more than the checks.
  */
-export function checkJwsStructure(token: string, maxLength: number): PrecheckedHeader | TokenRejectionReason {
+export function checkJwsStructure(token: string, maxLength: number): PrecheckedHeader | StructuralRejectionReason {
   if (token.length > maxLength) return 'too_long';
   if (!COMPACT_JWS.test(token)) return 'malformed';
   const firstDot = token.indexOf('.');

@@ -1,16 +1,21 @@
 import { GatehouseError, ManualClock, MemoryRevocationStore, MechanismRegistry, type GatehouseRequest } from '@gatehouse/core';
 import { resolveGatehouseOptions } from '@gatehouse/core/testing';
+import { AccessTokenIssuer } from './access-token.issuer.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { JwtMechanism } from './jwt.mechanism.js';
 import { KeyRing } from './key-ring.js';
 import { resolveTokensOptions } from './resolve-tokens-options.js';
 
-async function mechanism(): Promise<{ jwt: JwtMechanism; registry: MechanismRegistry }> {
+async function mechanism(): Promise<{ jwt: JwtMechanism; registry: MechanismRegistry; issue: () => Promise<string> }> {
   const clock = new ManualClock();
   const options = resolveTokensOptions({ issuer: 'https://auth.test', audience: 'api' });
-  const verifier = new AccessTokenVerifier(options, await KeyRing.create(options, clock), clock, new MemoryRevocationStore());
+  const ring = await KeyRing.create(options, clock);
+  const revocations = new MemoryRevocationStore();
+  const verifier = new AccessTokenVerifier(options, ring, clock, revocations);
+  const issuer = new AccessTokenIssuer(options, ring, clock, revocations);
   const registry = new MechanismRegistry();
-  return { jwt: new JwtMechanism(verifier, registry, resolveGatehouseOptions({ realm: 'orders' }), options), registry };
+  const issue = async () => (await issuer.issue({ subject: 'ada', scopes: [] })).accessToken;
+  return { jwt: new JwtMechanism(verifier, registry, resolveGatehouseOptions({ realm: 'orders' }), options), registry, issue };
 }
 
 const withAuthorization = (value?: string | string[]): GatehouseRequest => ({ method: 'GET', url: '/', headers: { authorization: value } });
@@ -50,5 +55,14 @@ describe('JwtMechanism', () => {
     const refusals = await Promise.all(['a', 'b.c.d'].map((token) => Promise.resolve().then(() => jwt.authenticate(token)).catch((error: GatehouseError) => error)));
     expect(refusals[0]).toBeInstanceOf(GatehouseError);
     expect((refusals[0] as GatehouseError).details).not.toBe((refusals[1] as GatehouseError).details);
+  });
+
+  it('marks a token refused by its structure as malformed, and one with a bad signature not', async () => {
+    const { jwt, issue } = await mechanism();
+    expect(jwt.authenticate('not-a-token')).toMatchObject({ code: 'invalid_token', malformed: true });
+    const token = await issue();
+    const forged = `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
+    const refused = await Promise.resolve().then(() => jwt.authenticate(forged)).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'invalid_token', malformed: false });
   });
 });
