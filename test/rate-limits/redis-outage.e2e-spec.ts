@@ -68,6 +68,26 @@ describe.each(ADAPTERS)('rate limits across instances and through a Redis outage
     await expectGlobal();
   }, 20_000);
 
+  it('counts garbage credentials per instance, in memory, with nothing sent to Redis; guesses go to Redis', async () => {
+    const redisKeys = async (address: string) => {
+      const counters = a.app.get<RateLimitRedis>(GATEHOUSE_RATE_LIMIT_REDIS);
+      return counters.client.keys(`*${counters.prefix}*${address}*`);
+    };
+    const garbage = nextAddress();
+    const malformed = (demo: RunningDemo, i: number) =>
+      i % 2 === 0
+        ? request(demo.http).get('/orders').set('X-Forwarded-For', garbage).set('X-API-Key', 'gh_live_nope')
+        : request(demo.http).get('/orders').set('X-Forwarded-For', garbage).set('Authorization', `Bearer ${randomBytes(24).toString('base64url')}`);
+    // Each instance allows three before its own 429: six 401s over two instances, then 429s on both.
+    const seen: number[] = [];
+    for (let i = 0; i < 8; i++) seen.push((await malformed([a, b][i % 2]!, Math.floor(i / 2))).status);
+    expect(seen).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    expect(await redisKeys(garbage)).toEqual([]);
+    const guesser = nextAddress();
+    await request(a.http).get('/orders').set('X-Forwarded-For', guesser).set('X-API-Key', generateApiKey('gh_live')).expect(401);
+    expect((await redisKeys(guesser)).length).toBeGreaterThan(0);
+  }, 20_000);
+
   it('answers within the counters\' timeout while Redis stalls, without a 500', async () => {
     redis.pause();
     try {
