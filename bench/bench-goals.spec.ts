@@ -68,4 +68,19 @@ describe('benchGoals', () => {
     expect(es[0]!.measured).toBeCloseTo(130 / 65);
     expect(benchGoals([section('express', 'EdDSA', samples)], {}).find((c) => c.goal === 'jwt: guard µs per call')!.target).toBe(5);
   });
+
+  it('shows the warm guard loop beside the per-request figures, with the same budgets, only when it ran', () => {
+    expect(checks.some((check) => check.goal.endsWith(', warm'))).toBe(false);
+    const loops = [
+      { row: 'jwt', micros: 0.7, calls: 1000, deferred: 0 },
+      { row: 'refused: garbage key', micros: 3.2, calls: 1000, deferred: 1000 },
+    ];
+    const withLoops = benchGoals([{ ...section('fastify', 'EdDSA', samples), loops }], { EdDSA: 100 });
+    const warm = (goal: string) => withLoops.find((check) => check.goal === goal);
+    expect(warm('jwt: guard µs per call, warm')).toMatchObject({ measured: 0.7, target: 3 });
+    expect(warm('garbage key: guard µs per call, warm')).toMatchObject({ measured: 3.2, target: 5 });
+    expect(warm('session: guard µs per call, warm')).toBeUndefined();
+    // The per-request figure is still the goal's own row.
+    expect(warm('jwt: guard µs per call')).toMatchObject({ measured: 2.5 });
+  });
 });

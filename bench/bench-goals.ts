@@ -7,6 +7,16 @@ export interface BenchSection {
   algorithm: 'EdDSA' | 'ES256';
   rows: readonly RowSummary[];
   samples: readonly RoundSample[];
+  /** The guard timed in a loop on one request of each row, in the server after the rounds (guard-meter.ts). */
+  loops?: readonly GuardLoop[];
+}
+
+/** One row's guard loop: µs per call with warm CPU caches. */
+export interface GuardLoop {
+  row: string;
+  micros: number;
+  calls: number;
+  deferred: number;
 }
 
 /** Guard time per call allowed for a cached credential, per adapter (µs). */
@@ -26,9 +36,10 @@ export const GARBAGE_ROWS = ['refused: garbage token', 'refused: garbage key', '
  */
 export function benchGoals(sections: readonly BenchSection[], verifyMicros: Readonly<Record<string, number>>): GoalCheck[] {
   const checks: GoalCheck[] = [];
-  for (const { adapter, algorithm, rows, samples } of sections) {
+  for (const { adapter, algorithm, rows, samples, loops } of sections) {
     const section = algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`;
     const row = (name: string) => rows.find((candidate) => candidate.row === name);
+    const loop = (name: string) => loops?.find((candidate) => candidate.row === name)?.micros;
     const floor = verifyMicros[algorithm] ?? Number.NaN;
     const cpu = (name: string) => row(name)?.cpuMicrosPerRequest ?? Number.NaN;
     checks.push({
@@ -82,6 +93,16 @@ export function benchGoals(sections: readonly BenchSection[], verifyMicros: Read
         target: GUARD_BUDGET_MICROS[adapter] ?? GUARD_BUDGET_MICROS.express!,
         how: 'timed in the server',
       });
+      if (loop(kind) !== undefined) {
+        checks.push({
+          section,
+          goal: `${kind}: guard µs per call, warm`,
+          measured: loop(kind)!,
+          bound: 'max',
+          target: GUARD_BUDGET_MICROS[adapter] ?? GUARD_BUDGET_MICROS.express!,
+          how: 'in the server, in a loop on one request (not the goal\'s measure: shown beside it)',
+        });
+      }
     }
     checks.push({
       section,
@@ -115,6 +136,16 @@ export function benchGoals(sections: readonly BenchSection[], verifyMicros: Read
     });
     for (const name of GARBAGE_ROWS) {
       checks.push({ section, goal: `${name.replace('refused: ', '')}: guard µs per call`, measured: row(name)?.guardMicrosPerCall ?? Number.NaN, bound: 'max', target: GARBAGE_BUDGET_MICROS, how: 'timed in the server' });
+      if (loop(name) !== undefined) {
+        checks.push({
+          section,
+          goal: `${name.replace('refused: ', '')}: guard µs per call, warm`,
+          measured: loop(name)!,
+          bound: 'max',
+          target: GARBAGE_BUDGET_MICROS,
+          how: 'in the server, in a loop on one request (not the goal\'s measure: shown beside it)',
+        });
+      }
     }
   }
   return checks;

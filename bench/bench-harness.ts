@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { RoundSample } from './bench-table.js';
 import type { FromServer, ToServer } from './bench-ipc.js';
-import type { GuardReading } from './guard-meter.js';
+import type { GuardLoopReading, GuardReading } from './guard-meter.js';
 
 /** Benchmarks only ever target this machine's loopback interface. */
 export const BENCH_HOST = '127.0.0.1';
@@ -25,6 +25,11 @@ export interface BenchServer {
   read(collect?: boolean): Promise<ServerReading>;
   /** Starts the server's CPU profiler, or (with `file`) stops it and writes the profile there. */
   profile(file?: string): Promise<void>;
+  /**
+   * Times the guard in the server, `calls` times in a loop, on the context of the request `send`
+   * makes (see guard-meter.ts); undefined when the app has no `GatehouseGuard`.
+   */
+  guardLoop(send: () => Promise<void>, calls: number): Promise<GuardLoopReading | undefined>;
   /** What the server printed (for failures). */
   output(): string;
   stop(): Promise<void>;
@@ -45,6 +50,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
   child.stderr?.on('data', collect);
 
   const pending = new Map<number, (reading: ServerReading) => void>();
+  const loops = new Map<number, (loop: GuardLoopReading | undefined) => void>();
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
@@ -63,9 +69,12 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
       } else if (message.type === 'cpu') {
         pending.get(message.id)?.({ cpuMicros: message.micros, ...(message.guard ? { guard: message.guard } : {}) });
         pending.delete(message.id);
-      } else if (message.type === 'profiled') {
+      } else if (message.type === 'profiled' || message.type === 'guard-captured') {
         pending.get(message.id)?.({ cpuMicros: 0 });
         pending.delete(message.id);
+      } else if (message.type === 'guard-loop') {
+        loops.get(message.id)?.(message.loop);
+        loops.delete(message.id);
       }
     });
     child.once('exit', (code) => {
@@ -91,6 +100,19 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
     read: (collect = false) => ask((id) => ({ type: 'cpu', id, collect })),
     profile: async (file) => {
       await ask((id) => ({ type: 'profile', id, ...(file === undefined ? {} : { file }) }));
+    },
+    guardLoop: async (send, calls) => {
+      await ask((id) => ({ type: 'guard-capture', id }));
+      await send();
+      return new Promise<GuardLoopReading | undefined>((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => reject(new Error('The server did not answer over IPC')), 120_000);
+        loops.set(id, (loop) => {
+          clearTimeout(timer);
+          resolve(loop);
+        });
+        request({ type: 'guard-loop', id, calls });
+      });
     },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

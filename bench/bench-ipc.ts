@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { meterGuard, type GuardReading } from './guard-meter.js';
+import { meterGuard, type GuardLoopReading, type GuardMeter, type GuardReading } from './guard-meter.js';
 
 /**
  * Messages between the bench driver and a server it started with `fork()`. `collect` asks for a
@@ -11,12 +11,16 @@ import { meterGuard, type GuardReading } from './guard-meter.js';
  */
 export type ToServer =
   | { type: 'cpu'; id: number; collect?: boolean }
+  | { type: 'guard-capture'; id: number }
+  | { type: 'guard-loop'; id: number; calls: number }
   | { type: 'profile'; id: number; file?: string }
   | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
   | { type: 'cpu'; id: number; micros: number; guard?: GuardReading }
   | { type: 'profiled'; id: number }
+  | { type: 'guard-captured'; id: number }
+  | { type: 'guard-loop'; id: number; loop?: GuardLoopReading }
   | { type: 'failed'; message: string };
 
 /** Server CPU time so far (user + system, every thread of the process), in microseconds. */
@@ -63,10 +67,10 @@ function profiler(): (file: string | undefined) => Promise<void> {
 export async function serveForBench(start: () => Promise<INestApplication>): Promise<void> {
   if (!process.send) throw new Error('Start this file through the bench driver (it needs an IPC channel).');
   let app: INestApplication;
-  let guardReading: (() => GuardReading) | undefined;
+  let meter: GuardMeter | undefined;
   try {
     app = await start();
-    guardReading = meterGuard(app);
+    meter = meterGuard(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -85,7 +89,15 @@ export async function serveForBench(start: () => Promise<INestApplication>): Pro
       );
     } else if (message.type === 'cpu') {
       if (message.collect) (globalThis as { gc?: () => void }).gc?.();
-      send({ type: 'cpu', id: message.id, micros: cpuMicros(), ...(guardReading ? { guard: guardReading() } : {}) });
+      send({ type: 'cpu', id: message.id, micros: cpuMicros(), ...(meter ? { guard: meter.read() } : {}) });
+    } else if (message.type === 'guard-capture') {
+      meter?.capture();
+      send({ type: 'guard-captured', id: message.id });
+    } else if (message.type === 'guard-loop') {
+      void (meter ? meter.loop(message.calls) : Promise.resolve(undefined)).then(
+        (loop) => send({ type: 'guard-loop', id: message.id, ...(loop ? { loop } : {}) }),
+        (error: unknown) => send({ type: 'failed', message: String(error) }),
+      );
     } else if (message.type === 'stop') {
       void stop();
     }

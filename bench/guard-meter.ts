@@ -34,7 +34,7 @@ function timerCost(samples = 200_000): number {
  * waits for the database is timed only until it returns its promise, and counted apart. Returns a
  * reader, or `undefined` when the app has no `GatehouseGuard`.
  */
-export function meterGuard(app: INestApplication): (() => GuardReading) | undefined {
+export function meterGuard(app: INestApplication): GuardMeter | undefined {
   let guard: CanActivate;
   try {
     guard = app.get(GatehouseGuard, { strict: false });
@@ -46,8 +46,14 @@ export function meterGuard(app: INestApplication): (() => GuardReading) | undefi
   let micros = 0;
   let calls = 0;
   let deferred = 0;
+  let capturing = false;
+  let captured: ExecutionContext | undefined;
   // An own property on the one instance Nest calls: every route and the prototype stay as they are.
   guard.canActivate = (context: ExecutionContext) => {
+    if (capturing) {
+      captured = context;
+      capturing = false;
+    }
     const started = performance.now();
     let result: ReturnType<CanActivate['canActivate']> | undefined;
     // `finally`, not catch-and-rethrow: a refusal thrown synchronously (a garbage or refused
@@ -63,7 +69,65 @@ export function meterGuard(app: INestApplication): (() => GuardReading) | undefi
     }
   };
   const verify = meterVerify(cost);
-  return () => ({ micros, calls, deferred, ...verify() });
+  return {
+    read: () => ({ micros, calls, deferred, ...verify() }),
+    capture: () => {
+      captured = undefined;
+      capturing = true;
+    },
+    loop: (count) => (captured ? loopGuard(canActivate, captured, count) : Promise.resolve(undefined)),
+  };
+}
+
+/** The in-server meter, and the guard timed in a loop on one request's context. */
+export interface GuardMeter {
+  read(): GuardReading;
+  /** Keeps the context of the next guard call (the driver then sends one request). */
+  capture(): void;
+  /** `loopGuard` on the captured context; undefined when no call was captured. */
+  loop(calls: number): Promise<GuardLoopReading | undefined>;
+}
+
+/** The guard called again and again on one request's context, in the server, between rounds. */
+export interface GuardLoopReading {
+  /** Mean wall time per call, in microseconds. */
+  micros: number;
+  calls: number;
+  /** Calls that returned a promise (refusals, or a load). */
+  deferred: number;
+}
+
+/**
+ * Times `canActivate` on one captured context, `calls` times in batches of 500 with the event loop
+ * turning between batches (so rejected promises are taken up and nothing piles up), after a warm-up.
+ * The same code and data on every call, so the CPU caches are warm: what the guard's own work costs,
+ * apart from what a request's other work evicts (which the per-request meter includes).
+ */
+async function loopGuard(canActivate: (context: ExecutionContext) => ReturnType<CanActivate['canActivate']>, context: ExecutionContext, calls: number): Promise<GuardLoopReading> {
+  const ignore = () => undefined;
+  const batch = async (size: number) => {
+    let deferred = 0;
+    const started = performance.now();
+    for (let i = 0; i < size; i += 1) {
+      const result = canActivate(context);
+      if (result instanceof Promise) {
+        deferred += 1;
+        result.catch(ignore);
+      }
+    }
+    const elapsed = performance.now() - started;
+    await new Promise((resolve) => setImmediate(resolve));
+    return { elapsed, deferred };
+  };
+  for (let done = 0; done < 5_000; done += 500) await batch(500);
+  let elapsed = 0;
+  let deferred = 0;
+  for (let done = 0; done < calls; done += 500) {
+    const timed = await batch(Math.min(500, calls - done));
+    elapsed += timed.elapsed;
+    deferred += timed.deferred;
+  }
+  return { micros: (elapsed * 1000) / calls, calls, deferred };
 }
 
 /**
