@@ -13,6 +13,21 @@ describe('readCookies', () => {
     expect(readCookies(withCookie('x__Host-session=abc; __Host-session2=def'), '__Host-session')).toEqual([]);
   });
 
+  it('reads exactly what splitting the header on ";" and trimming each name and value reads', () => {
+    const reference = (header: string, name: string) =>
+      header.split(';').flatMap((pair) => {
+        const eq = pair.indexOf('=');
+        return eq >= 0 && pair.slice(0, eq).trim() === name ? [pair.slice(eq + 1).trim()] : [];
+      });
+    const parts = ['sid', 'sid=1', ' sid = 2 ', 'xsid=3', 'sidx=4', 'a=sid=5', '\u00a0sid\t=\u30006', '=', ';', ' ', 'sid;', 'b=7', 'sid=', '\ufeffsid=8', 's\u2028id=9'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < 2_000; i += 1) {
+      const header = Array.from({ length: 1 + (next() % 6) }, () => parts[next() % parts.length]).join(next() % 2 === 0 ? ';' : '; ');
+      expect([header, readCookies(withCookie(header), 'sid')]).toEqual([header, reference(header, 'sid')]);
+    }
+  });
+
   it('copes with missing, empty and malformed headers', () => {
     expect(readCookies(withCookie(undefined), 'sid')).toEqual([]);
     expect(readCookies(withCookie(''), 'sid')).toEqual([]);

@@ -19,14 +19,32 @@ const COOKIE_VALUE = /^[!#$%&'()*+\-./0-9:<=>?@A-Z[\]^_`a-z{|}~]*$/;
  */
 export function readCookies(request: GatehouseRequest, name: string): string[] {
   const header = request.headers.cookie;
-  if (typeof header !== 'string' || !header.includes(name)) return [];
+  if (typeof header !== 'string') return [];
   const values: string[] = [];
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    if (pair.slice(0, eq).trim() === name) values.push(pair.slice(eq + 1).trim());
+  // Only where the name occurs (the guard reads the session cookie on every request): a pair
+  // `<whitespace>name<whitespace>=value` whose name, trimmed as `String#trim` does, is `name`.
+  for (let at = header.indexOf(name); at >= 0; at = header.indexOf(name, at + 1)) {
+    let start = at;
+    while (start > 0 && isTrimmed(header.charCodeAt(start - 1))) start -= 1;
+    if (start > 0 && header.charCodeAt(start - 1) !== SEMICOLON) continue;
+    let eq = at + name.length;
+    while (eq < header.length && isTrimmed(header.charCodeAt(eq))) eq += 1;
+    if (header.charCodeAt(eq) !== EQUALS) continue;
+    const end = header.indexOf(';', eq);
+    values.push(header.slice(eq + 1, end < 0 ? header.length : end).trim());
   }
   return values;
+}
+
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+
+/** What `String#trim` removes: ECMAScript WhiteSpace and LineTerminator code units. */
+function isTrimmed(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
 
 /** Serialises a `Set-Cookie` value; throws TypeError on a name or value that would need escaping. */
