@@ -279,7 +279,7 @@ function guardLoopTable(sections: readonly BenchSection[]): string {
       ];
     }),
   );
-  return markdownTable(['adapter', 'row', 'calls', 'guard µs/call, warm', 'guard µs/call in the server (per request, above)', 'returned a promise'], rows, ['left', 'left', 'right', 'right', 'right', 'right']);
+  return markdownTable(['adapter', 'row', 'calls', 'guard µs/call, warm', 'guard µs/call in the server (per request, above)', 'returned a promise or threw'], rows, ['left', 'left', 'right', 'right', 'right', 'right']);
 }
 
 async function main(): Promise<void> {

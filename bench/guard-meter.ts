@@ -93,7 +93,7 @@ export interface GuardLoopReading {
   /** Mean wall time per call, in microseconds. */
   micros: number;
   calls: number;
-  /** Calls that returned a promise (refusals, or a load). */
+  /** Calls that returned a promise (refusals, or a load) or threw. */
   deferred: number;
 }
 
@@ -109,10 +109,15 @@ async function loopGuard(canActivate: (context: ExecutionContext) => ReturnType<
     let deferred = 0;
     const started = performance.now();
     for (let i = 0; i < size; i += 1) {
-      const result = canActivate(context);
-      if (result instanceof Promise) {
+      try {
+        const result = canActivate(context);
+        if (result instanceof Promise) {
+          deferred += 1;
+          result.catch(ignore);
+        }
+      } catch {
+        // A refusal thrown synchronously (a missing credential, say) is a timed call too.
         deferred += 1;
-        result.catch(ignore);
       }
     }
     const elapsed = performance.now() - started;
