@@ -1,4 +1,4 @@
-import { benchGoals, type BenchSection } from './bench-goals.js';
+import { benchGoals, controlledBy, sameHeaders, type BenchSection } from './bench-goals.js';
 import { summarizeRounds, type RoundSample } from './bench-table.js';
 
 const round = (row: string, requests: number, cpuMicros: number, guardMicros = 0, verifyMicros = 0): RoundSample => ({
@@ -34,6 +34,7 @@ describe('benchGoals', () => {
     round('refused: bad signature', 5_000, 5_000 * 150),
     round('refused: garbage key', 12_000, 12_000 * 50, 12_000 * 6),
     round('refused: garbage cookie', 12_000, 12_000 * 50, 12_000 * 1),
+    round('shaped public (jwt headers)', 8_800, 8_800 * 60),
   ];
   const checks = benchGoals([section('fastify', 'EdDSA', samples)], { EdDSA: 100 });
   const find = (goal: string) => checks.find((check) => check.goal === goal)!;
@@ -82,5 +83,12 @@ describe('benchGoals', () => {
     expect(warm('session: guard µs per call, warm')).toBeUndefined();
     // The per-request figure is still the goal's own row.
     expect(warm('jwt: guard µs per call')).toMatchObject({ measured: 2.5 });
+  });
+
+  it('relates each cached kind to the shaped route sent its own headers too, when that control ran', () => {
+    expect(find('jwt: throughput to the shaped public route sent the same headers').measured).toBeCloseTo(8_600 / 8_800);
+    expect(find('session: throughput to the shaped public route sent the same headers').measured).toBeNaN();
+    expect(controlledBy(sameHeaders('api-key'))).toBe('api-key');
+    expect(controlledBy('shaped public')).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
-import { benchGoals, type BenchSection, type GuardLoop } from './bench-goals.js';
+import { benchGoals, controlledBy, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
 import { formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
@@ -99,7 +99,7 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     const { accessToken } = await issueTokens(base, user);
     bearer = { authorization: `Bearer ${accessToken}` };
     await checkCredential(base, bearer, 'the access token');
-    rows.push(fixed('jwt', { path: '/me', headers: bearer }));
+    rows.push(fixed('jwt', { path: '/me', headers: bearer }), fixed(sameHeaders('jwt'), { path: PRINCIPAL_SHAPED_PATH, headers: bearer }));
   } catch (error) {
     skip('jwt', error);
   }
@@ -157,7 +157,7 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
   try {
     const { cookie, csrfToken } = await openSession(base, user);
     await checkCredential(base, { cookie }, 'the session cookie');
-    rows.push(fixed('session', { path: '/me', headers: { cookie } }));
+    rows.push(fixed('session', { path: '/me', headers: { cookie } }), fixed(sameHeaders('session'), { path: PRINCIPAL_SHAPED_PATH, headers: { cookie } }));
     refused.push(['refused: garbage cookie', { cookie: `${cookie.split('=', 1)[0]}=${randomBytes(20).toString('base64url')}` }]);
     sessionAuth = { cookie, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) };
   } catch (error) {
@@ -169,7 +169,7 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     if (!manager) throw new Unavailable('no bearer token or session to create a key with');
     const key = await createApiKey(base, manager);
     await checkCredential(base, { 'x-api-key': key }, 'the API key');
-    rows.push(fixed('api-key', { path: '/me', headers: { 'x-api-key': key } }));
+    rows.push(fixed('api-key', { path: '/me', headers: { 'x-api-key': key } }), fixed(sameHeaders('api-key'), { path: PRINCIPAL_SHAPED_PATH, headers: { 'x-api-key': key } }));
     refused.push(['refused: garbage key', { 'x-api-key': `${key.slice(0, -6)}${key.slice(-6) === '000000' ? '000001' : '000000'}` }]);
   } catch (error) {
     skip('api-key', error);
@@ -210,7 +210,7 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
   const label = algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`;
   const keep = (row: string) => {
     // Control rows run whenever the rows they control do.
-    const name = row === COLD_CONTROL ? 'gatehouse cold' : row === 'graphql shaped public' ? 'graphql jwt' : row;
+    const name = row === COLD_CONTROL ? 'gatehouse cold' : row === 'graphql shaped public' ? 'graphql jwt' : (controlledBy(row) ?? row);
     return name === 'public' || name === SHAPED || ((!ONLY_ROWS || ONLY_ROWS.has(name)) && (algorithm === 'EdDSA' || ES256_ROWS.has(name)));
   };
   const env: NodeJS.ProcessEnv = {
@@ -307,6 +307,8 @@ async function main(): Promise<void> {
       `"${SHAPED}" is ${PRINCIPAL_SHAPED_PATH}, a public route shaped like GET /me (the same @CurrentPrincipal() parameter, ` +
       `a 273-byte principal body) with no credential check: the columns "to ${SHAPED}" and "over ${SHAPED}" are what ` +
       `authentication adds. On Express it is routed one entry after GET /me, so it pays for one more route match. ` +
+      `"${sameHeaders('jwt')}" (and session, api-key) is that route sent exactly the credential headers of the row it controls, which ` +
+      `a public route ignores: the same bytes for the load generator, the parser and the logger, so only the check differs. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests. ` +
       `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round, ` +
       `refusals included (timer cost removed), until each call returns: a refusal is answered by an already rejected promise, ` +
