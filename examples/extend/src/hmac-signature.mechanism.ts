@@ -44,7 +44,7 @@ export class HmacSignatureMechanism extends GatehouseMechanism {
   }
 
   authenticate(signature: string, request: GatehouseRequest): Principal {
-    const [, keyId, timestamp, mac] = SIGNATURE.exec(signature) ?? this.refuse('signature_invalid');
+    const [, keyId, timestamp, mac] = SIGNATURE.exec(signature) ?? this.refuse('signature_invalid', {}, { malformed: true });
     const partner = this.partners.get(keyId);
     if (!partner) this.refuse('signature_invalid');
     if (!request.rawBody && request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0') {

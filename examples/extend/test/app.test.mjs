@@ -69,6 +69,15 @@ for (const adapter of ['express', 'fastify']) {
         assert.equal(changed.body.code, 'signature_invalid');
       });
 
+      it('refuses a signature of the wrong shape like a wrong one: the same 401 and challenge', async () => {
+        const body = JSON.stringify({ event: 'order.paid' });
+        const garbage = await webhook(body, 'keyId=shop,t=1,v1=not-hex');
+        const wrong = await webhook(body, sign(body, { secret: 'not the partner secret' }));
+        assert.equal(garbage.status, 401);
+        assert.deepEqual(garbage.body, wrong.body);
+        assert.equal(garbage.headers.get('www-authenticate'), wrong.headers.get('www-authenticate'));
+      });
+
       it('refuses a stale timestamp: 401 signature_expired', async () => {
         const body = JSON.stringify({ event: 'order.paid' });
         const response = await webhook(body, sign(body, { t: Math.floor(Date.now() / 1000) - 600 }));

@@ -2,7 +2,7 @@ import type { CredentialMechanism, OpenApiSecurityScheme } from './credential-me
 import { buildChallenge } from './challenge.js';
 import type { AnyErrorCode } from './error-catalog.js';
 import type { GatehouseErrorSpec } from './gatehouse-error-codes.js';
-import { GatehouseError, type GatehouseErrorDetails } from './gatehouse.error.js';
+import { GatehouseError, type GatehouseErrorDetails, type GatehouseErrorOptions } from './gatehouse.error.js';
 import { GATEHOUSE_DEFAULTS } from './gatehouse-options.interface.js';
 import { readHeader, type GatehouseRequest } from './gatehouse-request.interface.js';
 import type { Principal } from './principal.interface.js';
@@ -55,9 +55,13 @@ export abstract class GatehouseMechanism implements CredentialMechanism {
     return this.scheme ? { name: this.name, scheme: { type: 'http', scheme: this.scheme } } : undefined;
   }
 
-  /** Throws the coded refusal, attributed to this mechanism (which picks the challenge). */
-  protected refuse(code: AnyErrorCode, details: Omit<GatehouseErrorDetails, 'mechanism'> = {}): never {
-    throw new GatehouseError(code, { ...details, mechanism: this.name });
+  /**
+   * Throws the coded refusal, attributed to this mechanism (which picks the challenge). Pass
+   * `{ malformed: true }` when the credential is refused by its shape alone, before any lookup:
+   * the failure budget then counts it in memory, never in Redis.
+   */
+  protected refuse(code: AnyErrorCode, details: Omit<GatehouseErrorDetails, 'mechanism'> = {}, options: Pick<GatehouseErrorOptions, 'malformed'> = {}): never {
+    throw new GatehouseError(code, { ...details, mechanism: this.name }, options);
   }
 
   /**
