@@ -117,6 +117,19 @@ describe('ApiKeyVerifier', () => {
     expect((await refusal(() => verifier.verify(key))).code).toBe('invalid_api_key');
   });
 
+  it('honours the revocation list over an entry a shared cache kept from before revocation keys were cached', async () => {
+    const { key, apiKey } = await keys.create(alice, { name: 'old', scopes: [] });
+    await verifier.verify(key);
+    const cache = bed.module.get<GatehouseCache>(GatehouseCache);
+    const cacheKey = `api-key:${hashApiKey(key)}`;
+    const { revocationKey, ...older } = cache.get<Record<string, unknown>>(cacheKey)!;
+    expect(revocationKey).toBe(`api-key:${apiKey.id}`);
+    cache.set(cacheKey, older, 60_000);
+    expect(verifyCached(verifier, key).subject).toBe('alice');
+    await bed.module.get<RevocationStore>(RevocationStore).revoke(`api-key:${apiKey.id}`, bed.clock.now(), 60_000);
+    expect((await refusal(() => verifier.verify(key))).code).toBe('invalid_api_key');
+  });
+
   it('turns a store outage into 503, not a 401 or a 500', async () => {
     await bed.dataSource.query('DROP TABLE api_keys');
     expect((await refusal(() => verifier.verify(generateApiKey('gh_live')))).code).toBe('service_unavailable');

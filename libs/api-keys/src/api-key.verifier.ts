@@ -13,6 +13,8 @@ interface ValidKeyEntry extends ObservedKey {
   readonly valid: true;
   readonly expiresAt: number | null;
   readonly principal: Principal;
+  /** The key's revocation-list key, built once (absent from entries a shared cache kept from before). */
+  readonly revocationKey?: string;
 }
 
 /** A key known to be unusable, cached so that repeats cost no database query. */
@@ -97,7 +99,7 @@ export class ApiKeyVerifier {
     if (!entry.valid) return this.refuse(ip, entry.reason, entry.key);
     const now = this.clock.now();
     // The revocation list closes the gap between a revoke and a cache fill racing it on another instance.
-    if (this.revocations.revokedAt(API_KEY_REVOCATION_PREFIX + entry.id) !== undefined) {
+    if (this.revocations.revokedAt(entry.revocationKey ?? API_KEY_REVOCATION_PREFIX + entry.id) !== undefined) {
       return this.remember(hash, { valid: false, reason: 'revoked', key: observed(entry) }, ip);
     }
     if (entry.expiresAt !== null && now >= entry.expiresAt) {
@@ -170,5 +172,13 @@ function validEntry(record: ApiKeyRecord): ValidKeyEntry {
   const scopes = Object.freeze(record.scopes.split(' ').filter(Boolean));
   const credential = Object.freeze({ mechanism: API_KEY_MECHANISM, id: record.id, ...(record.expiresAt !== null ? { expiresAt: record.expiresAt } : {}) });
   const principal: Principal = Object.freeze({ kind: 'api-key', subject: record.ownerId, scopes, credential });
-  return Object.freeze({ valid: true, id: record.id, ownerId: record.ownerId, lastUsedNetwork: record.lastUsedNetwork, expiresAt: record.expiresAt, principal });
+  return Object.freeze({
+    valid: true,
+    id: record.id,
+    ownerId: record.ownerId,
+    lastUsedNetwork: record.lastUsedNetwork,
+    expiresAt: record.expiresAt,
+    principal,
+    revocationKey: API_KEY_REVOCATION_PREFIX + record.id,
+  });
 }

@@ -95,10 +95,12 @@ export class DurableRevocationStore extends MemoryRevocationStore {
   }
 
   override revokedAt(key: string): number | undefined {
-    if (!this.isFresh(this.clock.now())) {
+    // One clock read for both checks: this runs for every credential on every request.
+    const now = this.clock.now();
+    if (!this.isFresh(now)) {
       throw new GatehouseError('service_unavailable', { retryAfter: Math.ceil(this.options.pollIntervalMs / 1000) });
     }
-    return super.revokedAt(key);
+    return this.revokedAtTime(key, now);
   }
 
   status(): RevocationFeedStatus {

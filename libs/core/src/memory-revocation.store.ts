@@ -53,7 +53,11 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   revokedAt(key: string): number | undefined {
-    const now = this.clock.now();
+    return this.revokedAtTime(key, this.clock.now());
+  }
+
+  /** `revokedAt` at `now`, read once by the caller (a subclass that checks more at the same instant). */
+  protected revokedAtTime(key: string, now: number): number | undefined {
     this.assertComplete(now);
     const entry = this.entries.get(key);
     if (!entry) return undefined;

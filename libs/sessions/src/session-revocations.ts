@@ -34,7 +34,8 @@ export class SessionRevocations {
   }
 
   /** True when the session was revoked on any instance. */
-  isRevoked(id: string): boolean {
-    return this.revocations.revokedAt(sessionRevocationKey(id)) !== undefined;
+  /** Whether session `id` was revoked; `key` is its revocation key when the caller built it once already. */
+  isRevoked(id: string, key = sessionRevocationKey(id)): boolean {
+    return this.revocations.revokedAt(key) !== undefined;
   }
 }

@@ -1,4 +1,6 @@
 import { code, createSessionsTestContext, type SessionsTestContext } from '../test/sessions-testing-module.js';
+import { RevocationStore, sessionRevocationKey } from '@gatehouse/core';
+import { hashSessionSecret } from './session-secret.js';
 import type { SessionStore } from './session-store.interface.js';
 
 const MINUTE = 60_000;
@@ -122,6 +124,19 @@ describe('SessionVerifier', () => {
       const issued = await ctx.sessions.login('user-1', []);
       await ctx.verifier.verify(issued.secret);
       await ctx.sessions.revoke('user-1', issued.id);
+      expect(await code(ctx.verifier.verify(issued.secret))).toBe('invalid_session');
+    });
+
+    it('checks the revocation list for an entry a shared cache kept from before revocation keys were cached', async () => {
+      const issued = await ctx.sessions.login('user-1', []);
+      await ctx.verifier.verify(issued.secret);
+      const cacheKey = `session:${hashSessionSecret(issued.secret)}`;
+      const { revocationKey, ...older } = ctx.cache.get<Record<string, unknown>>(cacheKey)!;
+      expect(revocationKey).toBe(sessionRevocationKey(issued.id));
+      ctx.cache.set(cacheKey, older, 60_000);
+      expect((await ctx.verifier.verify(issued.secret)).id).toBe(issued.id);
+      // Revoked on another instance: only the revocation list says so.
+      await ctx.moduleRef.get<RevocationStore>(RevocationStore).revoke(sessionRevocationKey(issued.id), ctx.clock.now(), 60_000);
       expect(await code(ctx.verifier.verify(issued.secret))).toBe('invalid_session');
     });
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes } from '@gatehouse/core';
+import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes, sessionRevocationKey } from '@gatehouse/core';
 import type { SessionRecord } from './session.entity.js';
 import type { ActiveSession } from './session.interfaces.js';
 import { SessionRevocations } from './session-revocations.js';
@@ -65,7 +65,7 @@ export class SessionVerifier {
     // The cache's own TTL runs on its timer; checking the load time too keeps it on the injected clock.
     // Another instance may have slid the idle expiry: a cached copy that looks expired is re-read first.
     if (entry && now - entry.loadedAt < this.options.cacheTtlMs && !isExpired(entry.session, now)) {
-      const accepted = this.accept(entry.session, now);
+      const accepted = this.accept(entry.session, now, entry.revocationKey);
       if (known === undefined) this.knownHashes.remember(secret, hash);
       return accepted;
     }
@@ -91,18 +91,18 @@ export class SessionVerifier {
       this.unknown.remember(hash, now);
       throw invalidSession();
     }
-    const entry: CachedSession = { session: toActiveSession(record), loadedAt: now };
+    const entry: CachedSession = { session: toActiveSession(record), loadedAt: now, revocationKey: sessionRevocationKey(record.id) };
     if (isExpired(entry.session, now)) {
       await this.expire(entry.session, key);
       throw new GatehouseError('session_expired', { mechanism: SESSION_MECHANISM });
     }
     this.cache.set(key, entry, Math.min(this.options.cacheTtlMs, entry.session.idleExpiresAt - now));
-    return this.accept(entry.session, now);
+    return this.accept(entry.session, now, entry.revocationKey);
   }
 
   /** Refuses a revoked session; slides the idle expiry when the last write is old enough. */
-  private accept(session: ActiveSession, now: number): ActiveSession | Promise<ActiveSession> {
-    if (this.revocations.isRevoked(session.id)) throw invalidSession();
+  private accept(session: ActiveSession, now: number, revocationKey: string | undefined): ActiveSession | Promise<ActiveSession> {
+    if (this.revocations.isRevoked(session.id, revocationKey)) throw invalidSession();
     if (now - session.lastSeenAt >= this.options.touchIntervalMs) return this.touch(session, now).then(() => session);
     return session;
   }
@@ -133,6 +133,8 @@ export class SessionVerifier {
 interface CachedSession {
   session: ActiveSession;
   loadedAt: number;
+  /** `sid:<id>`, built once (absent from entries a shared cache kept from before). */
+  revocationKey?: string;
 }
 
 function isExpired(session: ActiveSession, now: number): boolean {
