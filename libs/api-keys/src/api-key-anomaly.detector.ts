@@ -70,7 +70,7 @@ export class ApiKeyAnomalyDetector {
   failedMalformed(ip: string | undefined): void {
     const { failureBurstWindowMs: windowMs, failureBurstThreshold: threshold } = this.options;
     const name = `api-key-failures:${addressBucket(ip)}`;
-    const failures = this.local.incrementNow(`api-key-failures:rl:${name}`, windowMs, threshold, windowMs).totalHits;
+    const failures = this.local.incrementNow(`rl:${name}`, windowMs, threshold, windowMs, 'api-key-failures').totalHits;
     if (failures === threshold) this.events.emit('api_key.failure_burst', { ip, failures, windowMs, reason: 'malformed' });
   }
 

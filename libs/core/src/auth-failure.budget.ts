@@ -53,7 +53,7 @@ export class AuthFailureBudget {
     const { limit, ttlMs } = this.limits.failuresPerAddress;
     const address = this.addresses.bucketOf(request);
     const name = `rl:auth-failures:${address}`;
-    if ((error as GatehouseError).malformed) return this.answer(request, error, this.local.incrementNow(`auth-failures:${name}`, ttlMs, limit, ttlMs), address);
+    if ((error as GatehouseError).malformed) return this.answer(request, error, this.local.incrementNow(name, ttlMs, limit, ttlMs, 'auth-failures'), address);
     return this.storage.increment(name, ttlMs, limit, ttlMs, 'auth-failures').then((record) => this.answer(request, error, record, address));
   }
 

@@ -26,17 +26,18 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
   }
 
   increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    return Promise.resolve(this.incrementNow(`${throttlerName}:${key}`, ttl, limit, blockDuration));
+    return Promise.resolve(this.incrementNow(key, ttl, limit, blockDuration, throttlerName));
   }
 
-  /** The synchronous core of `increment`; `increment(key, …, name)` counts under `` `${name}:${key}` `` here. */
-  incrementNow(key: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
+  /** The synchronous core of `increment`, with the same arguments and the same count. */
+  incrementNow(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): ThrottlerStorageRecord {
     const now = this.clock.now();
-    let window = this.windows.get(key);
+    const counted = `${throttlerName}:${key}`;
+    let window = this.windows.get(counted);
     // A blocked key starts over when its block ends; an unblocked one when its window ends.
     if (!window || now >= (window.blockedUntil !== 0 ? window.blockedUntil : window.expiresAt)) {
       window = { hits: 0, expiresAt: now + ttl, blockedUntil: 0 };
-      this.windows.set(key, window);
+      this.windows.set(counted, window);
     }
     window.hits++;
     if (window.blockedUntil === 0 && window.hits > limit) window.blockedUntil = now + Math.max(blockDuration, 1);
