@@ -47,3 +47,15 @@ test('each mechanism library exports its migrations as an array of classes', () 
     for (const migration of migrations) assert.match(migration.name, /\d{13}$/);
   }
 });
+
+test('a refusal by shape is marked malformed and counted in memory, through require() too', () => {
+  const { GatehouseError, localRateLimitStorage, ManualClock, MemoryRateLimitStorage } = require('@gatehouse/core');
+  assert.equal(new GatehouseError('invalid_token', {}, { malformed: true }).malformed, true);
+  assert.equal(new GatehouseError('invalid_token').malformed, false);
+  const clock = new ManualClock(0);
+  const memory = new MemoryRateLimitStorage(clock);
+  assert.equal(localRateLimitStorage(memory, clock), memory);
+  const first = memory.incrementNow('rl:auth-failures:192.0.2.1', 60_000, 1, 60_000, 'auth-failures');
+  const second = memory.incrementNow('rl:auth-failures:192.0.2.1', 60_000, 1, 60_000, 'auth-failures');
+  assert.deepEqual([first.totalHits, first.isBlocked, second.totalHits, second.isBlocked], [1, false, 2, true]);
+});
