@@ -18,7 +18,7 @@ import {
   type Principal,
 } from '@gatehouse/core';
 import { ADAPTERS, createTinyApp } from '../support/adapters.js';
-import { FakeMechanisms } from '../support/fake-mechanisms.js';
+import { FakeMechanisms, sessionCookieReads } from '../support/fake-mechanisms.js';
 import { CLIENT_CERTIFICATE_OPTIONS, ClientCertificateMechanism } from '../fixtures/mechanisms/client-certificate.mechanism.js';
 import { HmacSignatureMechanism, WEBHOOK_PARTNERS } from '../fixtures/mechanisms/hmac-signature.mechanism.js';
 
@@ -154,8 +154,12 @@ describe.each(ADAPTERS)('custom mechanisms declared in the options (%s)', (adapt
   describe('precedence, as for the built-in mechanisms', () => {
     it('lets the explicit signature win over an ambient cookie, valid or not', async () => {
       const body = '{"order":46}';
+      sessionCookieReads.count = 0;
       await post('/webhooks/either', body).set('X-Signature', sign(body)).set('Cookie', 'sid=stale').expect(201, { mechanism: 'hmac' });
+      // A cookie that cannot win is not even read.
+      expect(sessionCookieReads.count).toBe(0);
       await post('/webhooks/either', '{}').set('Cookie', 'sid=good-session').expect(201, { mechanism: 'session' });
+      expect(sessionCookieReads.count).toBe(1);
     });
 
     it('does not read the cookie or a bearer token on a route that accepts only the signature', async () => {

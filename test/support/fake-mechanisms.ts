@@ -22,6 +22,9 @@ const bearer = (request: GatehouseRequest): string | undefined => {
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 };
 
+/** How many times the fake session mechanism has read its cookie. */
+export const sessionCookieReads = { count: 0 };
+
 /** Registers the three fakes under the built-in names, as the libraries would. */
 @Injectable()
 export class FakeMechanisms implements OnModuleInit {
@@ -29,7 +32,10 @@ export class FakeMechanisms implements OnModuleInit {
   onModuleInit(): void {
     this.registry.register(fakeMechanism('jwt', false, bearer, 'good-jwt', ['orders:read']));
     this.registry.register(fakeMechanism('api-key', false, (r) => readHeader(r, 'x-api-key'), 'good-key', ['orders:read', 'orders:write']));
-    this.registry.register(fakeMechanism('session', true, (r) => readCookies(r, 'sid')[0], 'good-session', ['orders:read']));
+    this.registry.register(fakeMechanism('session', true, (r) => {
+      sessionCookieReads.count += 1;
+      return readCookies(r, 'sid')[0];
+    }, 'good-session', ['orders:read']));
   }
 }
 

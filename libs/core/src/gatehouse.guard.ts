@@ -153,19 +153,29 @@ export class GatehouseGuard implements CanActivate {
 
   /**
    * Picks the credential present among `mechanisms`: a header credential wins over the ambient
-   * cookie, two header credentials conflict.
+   * cookie, two header credentials conflict. Ambient credentials are read only when no header
+   * credential is present, since none of them could be picked otherwise.
    */
   protected selectCredential(request: GatehouseRequest, mechanisms: readonly CredentialMechanism[] = this.registry.all()): Selected | undefined {
     let explicit: Selected | undefined;
-    let ambient: Selected | undefined;
+    let ambients = 0;
     for (const mechanism of mechanisms) {
+      if (mechanism.ambient) {
+        ambients += 1;
+        continue;
+      }
       const credential = mechanism.extract(request);
       if (credential === undefined) continue;
-      if (mechanism.ambient) ambient ??= { mechanism, credential };
-      else if (explicit) throw new GatehouseError('credentials_conflict');
-      else explicit = { mechanism, credential };
+      if (explicit) throw new GatehouseError('credentials_conflict');
+      explicit = { mechanism, credential };
     }
-    return explicit ?? ambient;
+    if (explicit !== undefined || ambients === 0) return explicit;
+    for (const mechanism of mechanisms) {
+      if (!mechanism.ambient) continue;
+      const credential = mechanism.extract(request);
+      if (credential !== undefined) return { mechanism, credential };
+    }
+    return undefined;
   }
 
   /** The principal of the credential the route accepts, or undefined on an `@OptionalAuth()` route without one. */
