@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
-import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes, RevocationStore, type Principal } from '@gatehouse/core';
+import { Clock, GatehouseCache, GatehouseError, KnownSecretHashes, RevocationStore, type KnownSecret, type Principal } from '@gatehouse/core';
 import { API_KEY_CACHE_PREFIX, API_KEY_MECHANISM, API_KEY_REVOCATION_PREFIX, API_KEYS_OPTIONS } from './api-keys.constants.js';
 import type { ResolvedApiKeysOptions } from './api-keys-options.interface.js';
 import { ApiKeyAnomalyDetector, type ApiKeyFailureReason, type ObservedKey } from './api-key-anomaly.detector.js';
@@ -52,7 +52,7 @@ export function hashApiKey(key: string): string {
 @Injectable()
 export class ApiKeyVerifier {
   private readonly loading = new Map<string, Promise<KeyEntry>>();
-  private readonly knownHashes = new KnownSecretHashes(KNOWN_KEY_HASHES);
+  private readonly knownHashes = new KnownSecretHashes(KNOWN_KEY_HASHES, API_KEY_CACHE_PREFIX);
 
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
@@ -74,11 +74,11 @@ export class ApiKeyVerifier {
   /** `verify` for the guard's hot path: a key that fails its checksum is returned as its 401, not thrown. */
   check(presented: string, ip?: string): Principal | Promise<Principal> | GatehouseError {
     // A key accepted before passed its checksum then; its hash is remembered.
-    const known = this.knownHashes.get(presented);
-    const wellFormed = known !== undefined || hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes);
-    if (!wellFormed) return this.refuseMalformed(ip);
-    const hash = known ?? hashApiKey(presented);
-    const cached = this.cache.get<KeyEntry>(API_KEY_CACHE_PREFIX + hash);
+    const known = this.knownHashes.lookup(presented);
+    if (known === undefined && !hasValidApiKeyChecksum(presented, this.options.acceptedPrefixes)) return this.refuseMalformed(ip);
+    const hash = known?.hash ?? hashApiKey(presented);
+    // A remembered key's cache key is one string built once: the lookup hashes nothing new.
+    const cached = this.cache.get<KeyEntry>(known?.cacheKey ?? API_KEY_CACHE_PREFIX + hash);
     if (cached) return this.accept(presented, known, cached, hash, ip);
     return this.load(hash).then((entry) => this.accept(presented, known, entry, hash, ip));
   }
@@ -89,7 +89,7 @@ export class ApiKeyVerifier {
   }
 
   /** `decide`, remembering the hash of a key that turned out valid. */
-  private accept(presented: string, known: string | undefined, entry: KeyEntry, hash: string, ip: string | undefined): Principal | Promise<never> {
+  private accept(presented: string, known: KnownSecret | undefined, entry: KeyEntry, hash: string, ip: string | undefined): Principal | Promise<never> {
     const principal = this.decide(entry, hash, ip);
     if (known === undefined && !(principal instanceof Promise)) this.knownHashes.remember(presented, hash);
     return principal;

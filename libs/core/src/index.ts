@@ -50,7 +50,7 @@ export { DurableRevocationStore, type RevocationFeedOptions, type RevocationFeed
 export { SecurityEvents, type SecurityEvent, type SecurityEventEmitter } from './security-events.js';
 export { GatehouseAccounts, type PasswordChangeOutcome, type SignInContext, type VerifiedAccount } from './accounts.port.js';
 export { SignIn } from './sign-in.service.js';
-export { KnownSecretHashes } from './known-secret-hashes.js';
+export { KnownSecretHashes, type KnownSecret } from './known-secret-hashes.js';
 
 // Entities, migrations and column helpers.
 export { coreEntities } from './core.entities.js';

@@ -29,4 +29,17 @@ describe('KnownSecretHashes', () => {
     none.remember(a, hashApiKey(a));
     expect(none.get(a)).toBeUndefined();
   });
+
+  it('keeps each secret\'s cache key as one string, built from the prefix it was given', () => {
+    const known = new KnownSecretHashes(10, 'apikey:');
+    const key = generateApiKey('gh_live');
+    const remembered = known.remember(key, hashApiKey(key));
+    expect(remembered).toEqual({ secret: key, hash: hashApiKey(key), cacheKey: `apikey:${hashApiKey(key)}` });
+    // The same entry on every lookup: the key string is not rebuilt.
+    expect(known.lookup(key)).toBe(remembered);
+    expect(known.lookup(`${key.slice(0, -1)}x`)).toBeUndefined();
+    expect(new KnownSecretHashes(10).remember(key, hashApiKey(key)).cacheKey).toBe(hashApiKey(key));
+    // Remembering nothing still answers with the entry the caller needs.
+    expect(new KnownSecretHashes(0, 'apikey:').remember(key, 'h').cacheKey).toBe('apikey:h');
+  });
 });

@@ -1,3 +1,12 @@
+/** A secret this instance accepted before, as remembered. */
+export interface KnownSecret {
+  readonly secret: string;
+  /** Its stored form (SHA-256). */
+  readonly hash: string;
+  /** The caller's cache key for it: the prefix given to the constructor, then the hash. */
+  readonly cacheKey: string;
+}
+
 /** How many trailing characters of a secret index an entry. */
 const INDEX_LENGTH = 12;
 
@@ -15,24 +24,39 @@ const INDEX_LENGTH = 12;
  * verified tokens; `maxEntries: 0` turns this off.
  */
 export class KnownSecretHashes {
-  private readonly entries = new Map<string, { readonly secret: string; readonly hash: string }>();
+  private readonly entries = new Map<string, KnownSecret>();
 
-  constructor(private readonly maxEntries: number) {}
+  /**
+   * @param cacheKeyPrefix what the caller's cache keys put before the hash: each remembered secret
+   * keeps its key as one string, so a lookup by it neither concatenates nor hashes a new string.
+   */
+  constructor(
+    private readonly maxEntries: number,
+    private readonly cacheKeyPrefix = '',
+  ) {}
 
   /** The remembered hash of exactly `secret`, if any. */
   get(secret: string): string | undefined {
-    const entry = this.entries.get(secret.slice(-INDEX_LENGTH));
-    return entry !== undefined && entry.secret === secret ? entry.hash : undefined;
+    return this.lookup(secret)?.hash;
   }
 
-  remember(secret: string, hash: string): void {
-    if (this.maxEntries === 0) return;
+  /** What is remembered about exactly `secret`: its hash and its cache key, if any. */
+  lookup(secret: string): KnownSecret | undefined {
+    const entry = this.entries.get(secret.slice(-INDEX_LENGTH));
+    return entry !== undefined && entry.secret === secret ? entry : undefined;
+  }
+
+  /** Remembers the hash of a secret that verified; returns the entry (also when `maxEntries` is 0). */
+  remember(secret: string, hash: string): KnownSecret {
+    const entry: KnownSecret = { secret, hash, cacheKey: this.cacheKeyPrefix + hash };
+    if (this.maxEntries === 0) return entry;
     const index = secret.slice(-INDEX_LENGTH);
     if (this.entries.size >= this.maxEntries && !this.entries.has(index)) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(index, { secret, hash });
+    this.entries.set(index, entry);
+    return entry;
   }
 
   get size(): number {

@@ -27,7 +27,7 @@ const KNOWN_SECRET_HASHES = 10_000;
 export class SessionVerifier {
   private readonly logger = new Logger('GatehouseSessions');
   private readonly unknown: UnknownSessions;
-  private readonly knownHashes = new KnownSecretHashes(KNOWN_SECRET_HASHES);
+  private readonly knownHashes = new KnownSecretHashes(KNOWN_SECRET_HASHES, SESSION_CACHE_PREFIX);
 
   constructor(
     @Inject(SessionStore) private readonly store: SessionStore,
@@ -52,14 +52,17 @@ export class SessionVerifier {
    * as its 401, not thrown (garbage costs no exception); otherwise it may throw as well as reject.
    */
   check(secret: string): ActiveSession | Promise<ActiveSession> | GatehouseError {
-    const known = this.knownHashes.get(secret);
-    let hash = known;
-    if (hash === undefined) {
+    const known = this.knownHashes.lookup(secret);
+    let hash: string;
+    // A remembered secret's cache key is one string built once: the lookup hashes nothing new.
+    let key: string;
+    if (known !== undefined) ({ hash, cacheKey: key } = known);
+    else {
       // Garbage never reaches the database.
       if (!isSessionSecret(secret)) return new GatehouseError('invalid_session', { mechanism: SESSION_MECHANISM }, { malformed: true });
       hash = hashSessionSecret(secret);
+      key = SESSION_CACHE_PREFIX + hash;
     }
-    const key = SESSION_CACHE_PREFIX + hash;
     const now = this.clock.now();
     const entry = this.cache.get<CachedSession>(key);
     // The cache's own TTL runs on its timer; checking the load time too keeps it on the injected clock.
