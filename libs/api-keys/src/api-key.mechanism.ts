@@ -3,7 +3,6 @@ import {
   GATEHOUSE_OPTIONS,
   MechanismRegistry,
   buildChallenge,
-  readHeader,
   type CredentialMechanism,
   type GatehouseError,
   type GatehouseRequest,
@@ -39,10 +38,10 @@ export class ApiKeyMechanism implements CredentialMechanism, OnModuleInit {
   }
 
   extract(request: GatehouseRequest): string | undefined {
-    // A repeated header reads as undefined in readHeader; present-but-ambiguous must still fail.
     const value = request.headers[this.options.header];
-    if (value === undefined) return undefined;
-    return readHeader(request, this.options.header) ?? '';
+    if (value === undefined || typeof value === 'string') return value;
+    // A repeated header (an array) is present but ambiguous: it must still fail, as an empty key.
+    return '';
   }
 
   /**
