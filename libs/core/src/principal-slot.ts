@@ -3,6 +3,8 @@ import type { Principal } from './principal.interface.js';
 const principals = new WeakMap<object, Principal>();
 const users = new WeakMap<object, unknown>();
 const prepared = new WeakSet<object>();
+/** Whether anything has assigned `user` through a prepared prototype yet: until then no request has an entry in `users`. */
+let usersAssigned = false;
 
 function hasProperty(target: object, name: string): boolean {
   for (let current: object | null = target; current && current !== Object.prototype; current = Object.getPrototypeOf(current) as object | null) {
@@ -45,6 +47,7 @@ function prepare(prototype: object | null): boolean {
       return users.has(this) ? users.get(this) : principals.get(this);
     },
     set(this: object, value: unknown) {
+      usersAssigned = true;
       users.set(this, value);
     },
   });
@@ -58,7 +61,9 @@ export function setRequestPrincipal(request: { principal?: Principal; user?: unk
   const own = Object.prototype.hasOwnProperty;
   if (!own.call(request, 'principal') && !own.call(request, 'user') && prepare(Object.getPrototypeOf(request) as object | null)) {
     principals.set(request, principal);
-    users.delete(request);
+    // One WeakMap write per request: the delete that makes `user` read as the principal again is
+    // needed only once something has assigned `user` (a passport strategy, say).
+    if (usersAssigned) users.delete(request);
     return;
   }
   request.principal = principal;
