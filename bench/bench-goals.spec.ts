@@ -1,4 +1,4 @@
-import { benchGoals, controlledBy, sameHeaders, type BenchSection } from './bench-goals.js';
+import { benchGoals, controlledBy, guardFloorOf, sameHeaders, type BenchSection } from './bench-goals.js';
 import { summarizeRounds, type RoundSample } from './bench-table.js';
 
 const round = (row: string, requests: number, cpuMicros: number, guardMicros = 0, verifyMicros = 0): RoundSample => ({
@@ -35,6 +35,7 @@ describe('benchGoals', () => {
     round('refused: garbage key', 12_000, 12_000 * 50, 12_000 * 6),
     round('refused: garbage cookie', 12_000, 12_000 * 50, 12_000 * 1),
     round('shaped public (jwt headers)', 8_800, 8_800 * 60),
+    round('guard floor (api-key headers)', 9_100, 9_100 * 61, 9_100 * 0.8),
   ];
   const checks = benchGoals([section('fastify', 'EdDSA', samples)], { EdDSA: 100 });
   const find = (goal: string) => checks.find((check) => check.goal === goal)!;
@@ -90,5 +91,13 @@ describe('benchGoals', () => {
     expect(find('session: throughput to the shaped public route sent the same headers').measured).toBeNaN();
     expect(controlledBy(sameHeaders('api-key'))).toBe('api-key');
     expect(controlledBy('shaped public')).toBeUndefined();
+  });
+
+  it('shows the guard floor beside a kind\'s own guard time, with its budget, only when the floor ran', () => {
+    expect(find('api-key: the guard floor\'s µs per call')).toMatchObject({ measured: 0.8, target: 3, bound: 'max' });
+    expect(find('session: the guard floor\'s µs per call')).toBeUndefined();
+    // The kind's own row is unchanged: the floor is shown beside it, never subtracted from it.
+    expect(find('api-key: guard µs per call')).toMatchObject({ measured: 2, target: 3 });
+    expect(controlledBy(guardFloorOf('session'))).toBe('session');
   });
 });

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { meterGuard, type GuardLoopReading, type GuardMeter, type GuardReading } from './guard-meter.js';
@@ -62,15 +62,16 @@ function profiler(): (file: string | undefined) => Promise<void> {
 /**
  * Runs inside the benchmarked server process: listens on an ephemeral loopback port, reports it,
  * then answers CPU-time queries over the IPC channel (not HTTP, so reading the meter costs the
- * measured routes nothing) until told to stop or the driver goes away.
+ * measured routes nothing) until told to stop or the driver goes away. The requests of
+ * `floorController` are answered by the guard floor (guard-floor.ts).
  */
-export async function serveForBench(start: () => Promise<INestApplication>): Promise<void> {
+export async function serveForBench(start: () => Promise<INestApplication>, floorController?: Type): Promise<void> {
   if (!process.send) throw new Error('Start this file through the bench driver (it needs an IPC channel).');
   let app: INestApplication;
   let meter: GuardMeter | undefined;
   try {
     app = await start();
-    meter = meterGuard(app);
+    meter = meterGuard(app, floorController);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

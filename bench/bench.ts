@@ -8,13 +8,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
-import { benchGoals, controlledBy, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
+import { benchGoals, controlledBy, guardFloorOf, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
 import { formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
 import { TOKEN_MINT_PATH } from './token-mint.controller.js';
 import { RECIPE_PATHS } from './nest-recipe.js';
 import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
+import { GUARD_FLOOR_PATH } from './guard-floor.js';
 import { scaleBench } from './scale-bench.js';
 import { coldPathMicroBench, coldPathTable, microTable, verifyMicroBench } from './verify-micro.js';
 import { COLD_CONTROL, coldPathRows, coldPathServerTable } from './cold-path.js';
@@ -63,7 +64,10 @@ const REFUSED_PER_ROUND = 2000;
 /** Calls of the guard loop per row (see guard-meter.ts). */
 const GUARD_LOOP_CALLS = envNumber('BENCH_GUARD_LOOP_CALLS', 100_000, 1_000, 1_000_000);
 /** Rows whose request the guard loop replays: one fixed GET each. */
-const GUARD_LOOP_ROWS = ['public', 'shaped public', 'jwt', 'session', 'api-key', 'refused: bad signature', 'refused: garbage token', 'refused: garbage cookie', 'refused: garbage key'];
+const GUARD_LOOP_ROWS = [
+  'public', 'shaped public', 'jwt', 'session', 'api-key', 'refused: bad signature', 'refused: garbage token', 'refused: garbage cookie', 'refused: garbage key',
+  ...(['jwt', 'session', 'api-key'] as const).map(guardFloorOf),
+];
 
 /** `token` with its signature's first character changed: well-formed, correctly encoded, wrongly signed. */
 export function badSignature(token: string): string {
@@ -99,7 +103,11 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     const { accessToken } = await issueTokens(base, user);
     bearer = { authorization: `Bearer ${accessToken}` };
     await checkCredential(base, bearer, 'the access token');
-    rows.push(fixed('jwt', { path: '/me', headers: bearer }), fixed(sameHeaders('jwt'), { path: PRINCIPAL_SHAPED_PATH, headers: bearer }));
+    rows.push(
+      fixed('jwt', { path: '/me', headers: bearer }),
+      fixed(sameHeaders('jwt'), { path: PRINCIPAL_SHAPED_PATH, headers: bearer }),
+      fixed(guardFloorOf('jwt'), { path: GUARD_FLOOR_PATH, headers: bearer }),
+    );
   } catch (error) {
     skip('jwt', error);
   }
@@ -157,7 +165,11 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
   try {
     const { cookie, csrfToken } = await openSession(base, user);
     await checkCredential(base, { cookie }, 'the session cookie');
-    rows.push(fixed('session', { path: '/me', headers: { cookie } }), fixed(sameHeaders('session'), { path: PRINCIPAL_SHAPED_PATH, headers: { cookie } }));
+    rows.push(
+      fixed('session', { path: '/me', headers: { cookie } }),
+      fixed(sameHeaders('session'), { path: PRINCIPAL_SHAPED_PATH, headers: { cookie } }),
+      fixed(guardFloorOf('session'), { path: GUARD_FLOOR_PATH, headers: { cookie } }),
+    );
     refused.push(['refused: garbage cookie', { cookie: `${cookie.split('=', 1)[0]}=${randomBytes(20).toString('base64url')}` }]);
     sessionAuth = { cookie, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) };
   } catch (error) {
@@ -169,7 +181,11 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     if (!manager) throw new Unavailable('no bearer token or session to create a key with');
     const key = await createApiKey(base, manager);
     await checkCredential(base, { 'x-api-key': key }, 'the API key');
-    rows.push(fixed('api-key', { path: '/me', headers: { 'x-api-key': key } }), fixed(sameHeaders('api-key'), { path: PRINCIPAL_SHAPED_PATH, headers: { 'x-api-key': key } }));
+    rows.push(
+      fixed('api-key', { path: '/me', headers: { 'x-api-key': key } }),
+      fixed(sameHeaders('api-key'), { path: PRINCIPAL_SHAPED_PATH, headers: { 'x-api-key': key } }),
+      fixed(guardFloorOf('api-key'), { path: GUARD_FLOOR_PATH, headers: { 'x-api-key': key } }),
+    );
     refused.push(['refused: garbage key', { 'x-api-key': `${key.slice(0, -6)}${key.slice(-6) === '000000' ? '000001' : '000000'}` }]);
   } catch (error) {
     skip('api-key', error);
@@ -211,7 +227,7 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
   const keep = (row: string) => {
     // Control rows run whenever the rows they control do.
     const name = row === COLD_CONTROL ? 'gatehouse cold' : row === 'graphql shaped public' ? 'graphql jwt' : (controlledBy(row) ?? row);
-    // The same-headers controls serve the throughput goals, which are EdDSA's only.
+    // The same-headers and floor controls serve the cached-check goals, which are EdDSA's only.
     if (algorithm !== 'EdDSA' && controlledBy(row) !== undefined) return false;
     return name === 'public' || name === SHAPED || ((!ONLY_ROWS || ONLY_ROWS.has(name)) && (algorithm === 'EdDSA' || ES256_ROWS.has(name)));
   };
@@ -311,6 +327,10 @@ async function main(): Promise<void> {
       `authentication adds. On Express it is routed one entry after GET /me, so it pays for one more route match. ` +
       `"${sameHeaders('jwt')}" (and session, api-key) is that route sent exactly the credential headers of the row it controls, which ` +
       `a public route ignores: the same bytes for the load generator, the parser and the logger, so only the check differs. ` +
+      `"${guardFloorOf('jwt')}" (and session, api-key) is GET /me mounted again at ${GUARD_FLOOR_PATH} and sent that row's headers, ` +
+      `where the meter puts in the guard's place the least any guard does for a credential it has seen: read the credential headers, ` +
+      `one Map lookup by their raw value, attach the principal (bench/guard-floor.ts; no hashing, expiry, revocation or policy). ` +
+      `Its guard column is how low any guard's time in this server can go on this machine and adapter. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests. ` +
       `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round, ` +
       `refusals included (timer cost removed), until each call returns: a refusal is answered by an already rejected promise, ` +

@@ -1,7 +1,8 @@
-import type { CanActivate, ExecutionContext, INestApplication } from '@nestjs/common';
+import type { CanActivate, ExecutionContext, INestApplication, Type } from '@nestjs/common';
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GatehouseGuard } from '@gatehouse/core';
+import { guardFloor } from './guard-floor.js';
 
 /** The guard's time so far inside the server: synchronous `canActivate` runs, and how many were not. */
 export interface GuardReading {
@@ -31,10 +32,11 @@ function timerCost(samples = 200_000): number {
  * generator sends, with real request objects and strings fresh off the socket. Each call is timed
  * until it returns: a cached credential or a first-seen token of the ring is checked synchronously,
  * a refusal returns an already rejected promise, so their wall time is their CPU time; a call that
- * waits for the database is timed only until it returns its promise, and counted apart. Returns a
- * reader, or `undefined` when the app has no `GatehouseGuard`.
+ * waits for the database is timed only until it returns its promise, and counted apart. Requests
+ * of `floorController` are answered by `guardFloor` in the guard's place, timed the same way.
+ * Returns a reader, or `undefined` when the app has no `GatehouseGuard`.
  */
-export function meterGuard(app: INestApplication): GuardMeter | undefined {
+export function meterGuard(app: INestApplication, floorController?: Type): GuardMeter | undefined {
   let guard: CanActivate;
   try {
     guard = app.get(GatehouseGuard, { strict: false });
@@ -42,6 +44,8 @@ export function meterGuard(app: INestApplication): GuardMeter | undefined {
     return undefined;
   }
   const canActivate = guard.canActivate.bind(guard);
+  // The floor route's requests are answered by the floor, timed the same way (guard-floor.ts).
+  const floor = floorController ? guardFloor(canActivate) : undefined;
   const cost = timerCost();
   let micros = 0;
   let calls = 0;
@@ -54,13 +58,14 @@ export function meterGuard(app: INestApplication): GuardMeter | undefined {
       captured = context;
       capturing = false;
     }
+    const check = floor !== undefined && context.getClass() === floorController ? floor : canActivate;
     const started = performance.now();
     let result: ReturnType<CanActivate['canActivate']> | undefined;
     // `finally`, not catch-and-rethrow: a refusal thrown synchronously (a garbage or refused
     // credential) is a timed call too, and passes on without a second throw of the meter's own
     // (a throw costs microseconds this deep in Nest's call stack).
     try {
-      result = canActivate(context);
+      result = check(context);
       return result;
     } finally {
       micros += (performance.now() - started) * 1000 - cost;
