@@ -1,4 +1,4 @@
-import { benchGoals, controlledBy, guardFloorOf, sameHeaders, type BenchSection } from './bench-goals.js';
+import { benchGoals, controlledBy, guardFloorOf, refusalFloorOf, sameHeaders, type BenchSection } from './bench-goals.js';
 import { summarizeRounds, type RoundSample } from './bench-table.js';
 
 const round = (row: string, requests: number, cpuMicros: number, guardMicros = 0, verifyMicros = 0): RoundSample => ({
@@ -36,6 +36,7 @@ describe('benchGoals', () => {
     round('refused: garbage cookie', 12_000, 12_000 * 50, 12_000 * 1),
     round('shaped public (jwt headers)', 8_800, 8_800 * 60),
     round('guard floor (api-key headers)', 9_100, 9_100 * 61, 9_100 * 0.8),
+    round('guard floor (garbage key)', 12_000, 12_000 * 45, 12_000 * 4),
   ];
   const checks = benchGoals([section('fastify', 'EdDSA', samples)], { EdDSA: 100 });
   const find = (goal: string) => checks.find((check) => check.goal === goal)!;
@@ -99,5 +100,9 @@ describe('benchGoals', () => {
     // The kind's own row is unchanged: the floor is shown beside it, never subtracted from it.
     expect(find('api-key: guard µs per call')).toMatchObject({ measured: 2, target: 3 });
     expect(controlledBy(guardFloorOf('session'))).toBe('session');
+    expect(find('garbage key: the guard floor\'s µs per call')).toMatchObject({ measured: 4, target: 5 });
+    expect(find('garbage token: the guard floor\'s µs per call')).toBeUndefined();
+    expect(find('garbage key: guard µs per call')).toMatchObject({ measured: 6, target: 5 });
+    expect(controlledBy(refusalFloorOf('refused: garbage cookie'))).toBe('refused: garbage cookie');
   });
 });

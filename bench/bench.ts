@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
-import { benchGoals, controlledBy, guardFloorOf, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
+import { benchGoals, controlledBy, GARBAGE_ROWS, guardFloorOf, refusalFloorOf, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
 import { formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
@@ -67,6 +67,7 @@ const GUARD_LOOP_CALLS = envNumber('BENCH_GUARD_LOOP_CALLS', 100_000, 1_000, 1_0
 const GUARD_LOOP_ROWS = [
   'public', 'shaped public', 'jwt', 'session', 'api-key', 'refused: bad signature', 'refused: garbage token', 'refused: garbage cookie', 'refused: garbage key',
   ...(['jwt', 'session', 'api-key'] as const).map(guardFloorOf),
+  ...['refused: garbage token', 'refused: garbage cookie', 'refused: garbage key'].map(refusalFloorOf),
 ];
 
 /** `token` with its signature's first character changed: well-formed, correctly encoded, wrongly signed. */
@@ -75,10 +76,10 @@ export function badSignature(token: string): string {
   return `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
 }
 
-/** A refused-credential row: `headers` on `GET /me`, a fixed number of requests per round. */
-const refusedRow = (name: string, headers: Record<string, string>): BenchRow => ({
+/** A refused-credential row: `headers` on `GET /me` (or `path`), a fixed number of requests per round. */
+const refusedRow = (name: string, headers: Record<string, string>, path = '/me'): BenchRow => ({
   name,
-  load: (round) => ({ pattern: { path: '/me', headers }, limits: { connections: CONNECTIONS, amount: round < 0 ? REFUSED_PER_ROUND / 3 : REFUSED_PER_ROUND } }),
+  load: (round) => ({ pattern: { path, headers }, limits: { connections: CONNECTIONS, amount: round < 0 ? REFUSED_PER_ROUND / 3 : REFUSED_PER_ROUND } }),
 });
 
 /** Works out which credential kinds the demo offers, skipping (with a note) those it does not. */
@@ -195,6 +196,8 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     try {
       await checkRefused(base, headers, `the ${name.replace('refused: ', '')}`);
       rows.push(refusedRow(name, headers));
+      // Garbage is also sent to the guard floor, which refuses it as cheaply as any guard can.
+      if (GARBAGE_ROWS.includes(name)) rows.push(refusedRow(refusalFloorOf(name), headers, GUARD_FLOOR_PATH));
     } catch (error) {
       skip(name, error);
     }
@@ -330,7 +333,9 @@ async function main(): Promise<void> {
       `"${guardFloorOf('jwt')}" (and session, api-key) is GET /me mounted again at ${GUARD_FLOOR_PATH} and sent that row's headers, ` +
       `where the meter puts in the guard's place the least any guard does for a credential it has seen: read the credential headers, ` +
       `one Map lookup by their raw value, attach the principal (bench/guard-floor.ts; no hashing, expiry, revocation or policy). ` +
-      `Its guard column is how low any guard's time in this server can go on this machine and adapter. ` +
+      `"guard floor (garbage token)" (and cookie, key) sends that route the refused row's garbage, which the floor refuses as the guard ` +
+      `does, with a new 401 GatehouseError in a rejected promise, after one Map lookup (no parsing, no failure budget). ` +
+      `Their guard column is how low any guard's time in this server can go on this machine and adapter. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests. ` +
       `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round, ` +
       `refusals included (timer cost removed), until each call returns: a refusal is answered by an already rejected promise, ` +

@@ -1,5 +1,5 @@
 import { Controller, Get, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ApiKeyAuth, CurrentPrincipal, type GatehouseRequest, type Principal } from '@gatehouse/core';
+import { ApiKeyAuth, CurrentPrincipal, GatehouseError, type AnyErrorCode, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { setRequestPrincipal } from '../libs/core/src/principal-slot.js';
 
 /** Where the floor route is mounted: `GET /me` under another path, guarded by the floor. */
@@ -20,30 +20,46 @@ export class GuardFloorController {
 }
 
 /**
- * The least any guard does for a credential it has seen before, in the guard's place: read the
- * credential headers, one `Map` lookup by their raw value, and attach the principal as gatehouse
- * does (`request.principal`, through the same slot). It hashes nothing and checks no expiry,
- * revocation, scope or route policy: a floor for a cached check, not a check. A credential it has
- * not seen goes to the real guard once, and the principal that guard attached is remembered.
+ * The least any guard does, in the guard's place, for a credential it has seen before: read the
+ * credential headers, one `Map` lookup by their raw value, then attach the principal as gatehouse
+ * does (`request.principal`, through the same slot), or, for a credential the guard refused,
+ * answer as gatehouse does: a new 401 `GatehouseError` of the same code in a rejected promise.
+ * It hashes nothing and checks no expiry, revocation, scope, route policy or failure budget: a
+ * floor for a cached check or a refusal, not a check. A credential it has not seen goes to the
+ * real guard, and what that guard decided is remembered.
  */
 export function guardFloor(canActivate: (context: ExecutionContext) => ReturnType<CanActivate['canActivate']>): (context: ExecutionContext) => ReturnType<CanActivate['canActivate']> {
   // Indexed by the value's last characters, then compared whole, as the verified-token cache does:
   // a fresh header string is hashed for a Map lookup, and a long one (a bearer JWT) costs more.
-  const known = new Map<string, { credential: string; principal: Principal }>();
+  const known = new Map<string, Decision>();
   return (context) => {
     const request = context.getArgByIndex<GatehouseRequest>(0);
     const headers = request.headers;
     const credential = headers.authorization ?? headers['x-api-key'] ?? headers.cookie;
     if (typeof credential !== 'string') return canActivate(context);
-    const entry = known.get(credential.slice(-INDEX_LENGTH));
-    if (entry !== undefined && entry.credential === credential) {
-      setRequestPrincipal(request, entry.principal);
+    const decision = known.get(credential.slice(-INDEX_LENGTH));
+    if (decision !== undefined && decision.credential === credential) {
+      if (decision.refusal !== undefined) return Promise.reject(new GatehouseError(decision.refusal.code, { mechanism: decision.refusal.mechanism }));
+      setRequestPrincipal(request, decision.principal!);
       return true;
     }
     const result = canActivate(context);
-    if (result === true && request.principal) known.set(credential.slice(-INDEX_LENGTH), { credential, principal: request.principal });
+    const remember = (decided: Omit<Decision, 'credential'>) => known.set(credential.slice(-INDEX_LENGTH), { credential, ...decided });
+    if (result === true && request.principal) remember({ principal: request.principal });
+    else if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof GatehouseError && error.status === 401) remember({ refusal: { code: error.code, mechanism: error.details.mechanism } });
+      });
+    }
     return result;
   };
+}
+
+/** What the real guard decided for one credential header value. */
+interface Decision {
+  credential: string;
+  principal?: Principal;
+  refusal?: { code: AnyErrorCode; mechanism: string | undefined };
 }
 
 /** Characters of a credential header that index the floor's map. */
