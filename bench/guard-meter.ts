@@ -80,7 +80,8 @@ export function meterGuard(app: INestApplication, floorController?: Type): Guard
       captured = undefined;
       capturing = true;
     },
-    loop: (count) => (captured ? loopGuard(canActivate, captured, count) : Promise.resolve(undefined)),
+    // The loop calls what the meter calls for that context: the floor on the floor's route.
+    loop: (count) => (captured ? loopGuard(captured.getClass() === floorController && floor ? floor : canActivate, captured, count) : Promise.resolve(undefined)),
   };
 }
 
