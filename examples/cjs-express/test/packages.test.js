@@ -59,3 +59,15 @@ test('a refusal by shape is marked malformed and counted in memory, through requ
   const second = memory.incrementNow('rl:auth-failures:192.0.2.1', 60_000, 1, 60_000, 'auth-failures');
   assert.deepEqual([first.totalHits, first.isBlocked, second.totalHits, second.isBlocked], [1, false, 2, true]);
 });
+
+test('KnownSecretHashes keeps a remembered secret\'s cache key as one string, through require() too', () => {
+  const { KnownSecretHashes } = require('@gatehouse/core');
+  const { hash } = require('node:crypto');
+  const known = new KnownSecretHashes(10, 'partner:');
+  const secret = 'whsec_4f1c2b8e9d7a6c5b3e2f1a0d9c8b7a6e';
+  const remembered = known.remember(secret, hash('sha256', secret, 'hex'));
+  assert.equal(remembered.cacheKey, `partner:${hash('sha256', secret, 'hex')}`);
+  assert.equal(known.lookup(secret), remembered);
+  assert.equal(known.get(secret), remembered.hash);
+  assert.equal(known.lookup(`${secret.slice(0, -1)}f`), undefined);
+});
