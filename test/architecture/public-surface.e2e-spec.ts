@@ -93,7 +93,7 @@ const PUBLIC_TYPES: Record<Lib, string[]> = {
     'CookieAttributes', 'CredentialMechanism', 'CustomErrorCode', 'EndpointPath', 'EndpointRoute',
     'ErrorBody', 'ErrorResponse', 'GatehouseErrorCode', 'GatehouseErrorDetails', 'GatehouseErrorOptions', 'GatehouseErrorSpec',
     'GatehouseModuleExtras', 'GatehouseModuleOptions', 'GatehouseOperationExtension',
-    'GatehouseRateLimitOptions', 'GatehouseRequest', 'OpenApiDocumentLike', 'OpenApiSecurityScheme',
+    'GatehouseRateLimitOptions', 'GatehouseRequest', 'KnownSecret', 'OpenApiDocumentLike', 'OpenApiSecurityScheme',
     'PasswordChangeOutcome', 'Principal', 'PrincipalCredential', 'PrincipalKind', 'RateLimit',
     'RequestOriginOptions', 'ResolvedGatehouseOptions', 'RevocationFeedOptions', 'RevocationFeedStatus',
     'RoutePolicy', 'SecurityEvent', 'SecurityEventEmitter', 'SignInContext', 'ThrottlerStorageRecord',
