@@ -19,6 +19,8 @@ const AMBIGUOUS = '\u0000ambiguous';
 export class SessionMechanism implements CredentialMechanism, OnModuleInit {
   readonly name = SESSION_MECHANISM;
   readonly ambient = true;
+  /** The principal of each cached session object, with the expiry it was built for. */
+  private readonly principals = new WeakMap<ActiveSession, { expiresAt: number; principal: Principal }>();
 
   constructor(
     private readonly registry: MechanismRegistry,
@@ -59,7 +61,25 @@ export class SessionMechanism implements CredentialMechanism, OnModuleInit {
   private accept(session: ActiveSession, request: GatehouseRequest, credential: string): Principal {
     if (request.handshake) this.csrf.checkHandshake(request);
     else this.csrf.verify(request, credential);
-    return this.toPrincipal(session);
+    return this.principalOf(session);
+  }
+
+  /**
+   * `toPrincipal`, built once per cached session and expiry, and frozen as the other mechanisms'
+   * principals are: a repeated cookie allocates nothing. An overridden `toPrincipal` is called on
+   * every request, as it always was.
+   */
+  private principalOf(session: ActiveSession): Principal {
+    if (this.toPrincipal !== SessionMechanism.prototype.toPrincipal) return this.toPrincipal(session);
+    // The idle expiry slides when the session is touched: the principal's `expiresAt` follows it.
+    const expiresAt = Math.min(session.idleExpiresAt, session.absoluteExpiresAt);
+    const built = this.principals.get(session);
+    if (built !== undefined && built.expiresAt === expiresAt) return built.principal;
+    const principal = this.toPrincipal(session);
+    Object.freeze(principal.credential);
+    Object.freeze(principal);
+    this.principals.set(session, { expiresAt, principal });
+    return principal;
   }
 
   /** The principal of a verified session; override to add to it. */
