@@ -158,10 +158,10 @@ export class GatehouseGuard implements CanActivate {
    */
   protected selectCredential(request: GatehouseRequest, mechanisms: readonly CredentialMechanism[] = this.registry.all()): Selected | undefined {
     let explicit: Selected | undefined;
-    let ambients = 0;
+    let ambientAccepted = false;
     for (const mechanism of mechanisms) {
       if (mechanism.ambient) {
-        ambients += 1;
+        ambientAccepted = true;
         continue;
       }
       const credential = mechanism.extract(request);
@@ -169,7 +169,7 @@ export class GatehouseGuard implements CanActivate {
       if (explicit) throw new GatehouseError('credentials_conflict');
       explicit = { mechanism, credential };
     }
-    if (explicit !== undefined || ambients === 0) return explicit;
+    if (explicit !== undefined || !ambientAccepted) return explicit;
     for (const mechanism of mechanisms) {
       if (!mechanism.ambient) continue;
       const credential = mechanism.extract(request);

@@ -33,8 +33,7 @@ export class SessionRevocations {
     );
   }
 
-  /** True when the session was revoked on any instance. */
-  /** Whether session `id` was revoked; `key` is its revocation key when the caller built it once already. */
+  /** Whether session `id` was revoked on any instance; `key` is its revocation key when the caller built it once already. */
   isRevoked(id: string, key = sessionRevocationKey(id)): boolean {
     return this.revocations.revokedAt(key) !== undefined;
   }
