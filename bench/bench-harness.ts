@@ -13,6 +13,10 @@ export const BENCH_HOST = '127.0.0.1';
 export interface ServerReading {
   /** CPU time so far, in microseconds (user + system, all threads). */
   cpuMicros: number;
+  /** The main thread's share of `cpuMicros` (Linux only). */
+  mainThreadMicros?: number;
+  /** The main thread's garbage-collection pauses so far, in microseconds. */
+  gcMicros: number;
   /** The in-server guard meter, when the app has a `GatehouseGuard`. */
   guard?: GuardReading;
 }
@@ -67,10 +71,15 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
         clearTimeout(timer);
         reject(new Error(`${entry} failed to start:\n${message.message}\n${output}`));
       } else if (message.type === 'cpu') {
-        pending.get(message.id)?.({ cpuMicros: message.micros, ...(message.guard ? { guard: message.guard } : {}) });
+        pending.get(message.id)?.({
+          cpuMicros: message.micros,
+          gcMicros: message.gcMicros,
+          ...(message.mainMicros !== undefined ? { mainThreadMicros: message.mainMicros } : {}),
+          ...(message.guard ? { guard: message.guard } : {}),
+        });
         pending.delete(message.id);
       } else if (message.type === 'profiled' || message.type === 'guard-captured') {
-        pending.get(message.id)?.({ cpuMicros: 0 });
+        pending.get(message.id)?.({ cpuMicros: 0, gcMicros: 0 });
         pending.delete(message.id);
       } else if (message.type === 'guard-loop') {
         loops.get(message.id)?.(message.loop);
@@ -198,7 +207,9 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
           verifyCalls: after.guard.verifyCalls - before.guard.verifyCalls,
         }
       : {};
-  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...guard };
+  const mainThread =
+    before.mainThreadMicros !== undefined && after.mainThreadMicros !== undefined ? { mainThreadMicros: after.mainThreadMicros - before.mainThreadMicros } : {};
+  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...mainThread, gcMicros: after.gcMicros - before.gcMicros, ...guard };
 }
 
 /** A row of a benchmark and how to load it in a given round (round -1 is the warm-up). */

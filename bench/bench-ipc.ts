@@ -1,6 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { meterGuard, type GuardLoopReading, type GuardMeter, type GuardReading } from './guard-meter.js';
 
 /**
@@ -17,7 +18,7 @@ export type ToServer =
   | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
-  | { type: 'cpu'; id: number; micros: number; guard?: GuardReading }
+  | { type: 'cpu'; id: number; micros: number; mainMicros?: number; gcMicros: number; guard?: GuardReading }
   | { type: 'profiled'; id: number }
   | { type: 'guard-captured'; id: number }
   | { type: 'guard-loop'; id: number; loop?: GuardLoopReading }
@@ -27,6 +28,43 @@ export type FromServer =
 export function cpuMicros(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
+}
+
+/**
+ * The main thread's CPU time so far, in microseconds: the scheduler's own count for that thread
+ * (`/proc/self/task/<pid>/schedstat`, nanoseconds, Linux). The rest of `cpuMicros` is the other
+ * threads: V8's workers (concurrent marking, parallel scavenging, optimising compilation) and
+ * libuv's pool. Undefined where there is no such file.
+ */
+export function mainThreadMicros(): number | undefined {
+  try {
+    const nanos = Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'latin1').split(' ')[0]);
+    return Number.isFinite(nanos) ? nanos / 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The main thread's garbage-collection pauses so far (V8's `gc` performance entries), in
+ * microseconds. V8 reports a pause after it ends, through the event loop: `settle` waits for that
+ * before a reading. Concurrent marking and the helper threads of a parallel scavenge are not in a
+ * pause; their CPU is in `cpuMicros`.
+ */
+function gcPauses(): { read(): number; settle(): Promise<void> } {
+  let micros = 0;
+  const add = (entries: readonly { duration: number }[]) => {
+    for (const entry of entries) micros += entry.duration * 1000;
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    read: () => {
+      add(observer.takeRecords());
+      return micros;
+    },
+    settle: () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))),
+  };
 }
 
 function send(message: FromServer): void {
@@ -82,6 +120,7 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
     process.exit(0);
   };
   const profile = profiler();
+  const pauses = gcPauses();
   process.on('message', (message: ToServer) => {
     if (message.type === 'profile') {
       void profile(message.file).then(
@@ -90,7 +129,10 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
       );
     } else if (message.type === 'cpu') {
       if (message.collect) (globalThis as { gc?: () => void }).gc?.();
-      send({ type: 'cpu', id: message.id, micros: cpuMicros(), ...(meter ? { guard: meter.read() } : {}) });
+      // The collection's own pause is reported through the event loop: it belongs before the reading.
+      void pauses.settle().then(() =>
+        send({ type: 'cpu', id: message.id, micros: cpuMicros(), mainMicros: mainThreadMicros(), gcMicros: pauses.read(), ...(meter ? { guard: meter.read() } : {}) }),
+      );
     } else if (message.type === 'guard-capture') {
       meter?.capture();
       send({ type: 'guard-captured', id: message.id });

@@ -1,4 +1,4 @@
-import { formatNumber, formatSigned, goalMet, goalsTable, loadTable, markdownTable, median, medianRoundRatio, summarizeRounds, type RoundSample } from './bench-table.js';
+import { cpuByThreadTable, formatNumber, formatSigned, goalMet, goalsTable, loadTable, markdownTable, median, medianRoundRatio, summarizeRounds, type RoundSample } from './bench-table.js';
 
 const sample = (row: string, requests: number, seconds: number, cpuMicros: number, non2xx = 0): RoundSample => ({
   row,
@@ -78,6 +78,30 @@ describe('summarizeRounds', () => {
     expect(miss.guardDeferred).toBe(500);
     const [none] = summarizeRounds([sample('public', 1, 1, 1)]);
     expect(none.guardMicrosPerCall).toBeNaN();
+  });
+
+  it('divides the GC pauses by the requests, and only when every round reported them', () => {
+    const [jwt] = summarizeRounds([
+      { ...sample('jwt', 1_000, 1, 0), gcMicros: 3_000 },
+      { ...sample('jwt', 3_000, 1, 0), gcMicros: 1_000 },
+    ]);
+    expect(jwt.gcMicrosPerRequest).toBe(1);
+    const [partial] = summarizeRounds([{ ...sample('jwt', 1_000, 1, 0), gcMicros: 3_000 }, sample('jwt', 1_000, 1, 0)]);
+    expect(partial.gcMicrosPerRequest).toBeNaN();
+  });
+
+  it('splits the CPU by thread when every round reported the main thread', () => {
+    const [jwt] = summarizeRounds([
+      { ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 150_000, gcMicros: 10_000, guardMicros: 5_000, guardCalls: 1_000, guardDeferred: 0 },
+      { ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 170_000, gcMicros: 6_000, guardMicros: 3_000, guardCalls: 1_000, guardDeferred: 0 },
+    ]);
+    expect(jwt.mainThreadMicrosPerRequest).toBe(160);
+    const lines = cpuByThreadTable([{ adapter: 'express', rows: [jwt] }]).split('\n');
+    expect(lines[0]).toBe('| adapter | row | server CPU µs/req | main thread µs/req | of which GC pauses | of which the guard | other threads µs/req |');
+    expect(lines[2]).toBe('| express | jwt | 200.0 | 160.0 | 8.0 | 4.0 | 40.0 |');
+    const [unsplit] = summarizeRounds([{ ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 150_000 }, sample('jwt', 1_000, 1, 200_000)]);
+    expect(unsplit.mainThreadMicrosPerRequest).toBeNaN();
+    expect(cpuByThreadTable([{ adapter: 'express', rows: [unsplit] }])).toBe('');
   });
 
   it('leaves ratios undefined without a baseline and survives empty rounds', () => {

@@ -7,6 +7,10 @@ export interface RoundSample {
   seconds: number;
   /** Server CPU time (user + system) spent during the round, in microseconds. */
   cpuMicros: number;
+  /** The main thread's share of `cpuMicros` (Linux only). */
+  mainThreadMicros?: number;
+  /** The server's main-thread garbage-collection pauses during the round, in microseconds. */
+  gcMicros?: number;
   /** Responses that were not 2xx (a broken credential shows up here, not as speed). */
   non2xx: number;
   /** Connection errors and timeouts. */
@@ -34,6 +38,10 @@ export interface RowSummary {
    */
   medianRoundRatio: number;
   cpuMicrosPerRequest: number;
+  /** The main thread's share of the server CPU per request; the rest is the other threads' (NaN when not measured). */
+  mainThreadMicrosPerRequest: number;
+  /** The server's main-thread garbage-collection pauses per request (NaN when not measured). */
+  gcMicrosPerRequest: number;
   /** Server CPU per request above the baseline's: what authentication costs. */
   extraMicrosPerRequest: number;
   /** Like `medianRoundRatio`, against the reference row (NaN without one). */
@@ -57,6 +65,10 @@ interface RowTotal {
   requests: number;
   seconds: number;
   cpuMicros: number;
+  mainThreadMicros: number;
+  mainThreadRounds: number;
+  gcMicros: number;
+  gcRounds: number;
   non2xx: number;
   errors: number;
   guardMicros: number;
@@ -74,11 +86,19 @@ interface RowTotal {
 export function summarizeRounds(samples: readonly RoundSample[], baseline = 'public', reference?: string): RowSummary[] {
   const byRow = new Map<string, RowTotal>();
   for (const sample of samples) {
-    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0, verifyMicros: 0, verifyCalls: 0 };
+    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, mainThreadMicros: 0, mainThreadRounds: 0, gcMicros: 0, gcRounds: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0, verifyMicros: 0, verifyCalls: 0 };
     total.rounds += 1;
     total.requests += sample.requests;
     total.seconds += sample.seconds;
     total.cpuMicros += sample.cpuMicros;
+    if (sample.mainThreadMicros !== undefined) {
+      total.mainThreadMicros += sample.mainThreadMicros;
+      total.mainThreadRounds += 1;
+    }
+    if (sample.gcMicros !== undefined) {
+      total.gcMicros += sample.gcMicros;
+      total.gcRounds += 1;
+    }
     total.non2xx += sample.non2xx;
     total.errors += sample.errors;
     total.guardMicros += sample.guardMicros ?? 0;
@@ -101,6 +121,8 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     ratio: baseRate > 0 ? rate(total) / baseRate : Number.NaN,
     medianRoundRatio: medianRatio(row, baseline),
     cpuMicrosPerRequest: perRequest(total),
+    mainThreadMicrosPerRequest: total.mainThreadRounds === total.rounds && total.requests > 0 ? total.mainThreadMicros / total.requests : Number.NaN,
+    gcMicrosPerRequest: total.gcRounds === total.rounds && total.requests > 0 ? total.gcMicros / total.requests : Number.NaN,
     extraMicrosPerRequest: base ? perRequest(total) - perRequest(base) : Number.NaN,
     medianRoundRatioToReference: ref ? medianRatio(row, reference) : Number.NaN,
     extraMicrosOverReference: ref ? perRequest(total) - perRequest(ref) : Number.NaN,
@@ -245,4 +267,29 @@ export function loadTable(sections: ReadonlyArray<{ adapter: string; rows: reado
     ]),
   );
   return markdownTable(header, rows, ['left', 'left', ...header.slice(2).map(() => 'right' as const)]);
+}
+
+/**
+ * Where each row's server CPU goes: the main thread (of which its garbage-collection pauses and
+ * the guard's time) and the other threads (V8's workers and libuv's pool). Empty when the servers
+ * could not split their CPU by thread.
+ */
+export function cpuByThreadTable(sections: ReadonlyArray<{ adapter: string; rows: readonly RowSummary[] }>): string {
+  const measured = sections.flatMap(({ adapter, rows }) =>
+    rows.filter((s) => Number.isFinite(s.mainThreadMicrosPerRequest)).map((s) => ({ adapter, s })),
+  );
+  if (measured.length === 0) return '';
+  return markdownTable(
+    ['adapter', 'row', 'server CPU µs/req', 'main thread µs/req', 'of which GC pauses', 'of which the guard', 'other threads µs/req'],
+    measured.map(({ adapter, s }) => [
+      adapter,
+      s.row,
+      formatNumber(s.cpuMicrosPerRequest, 1),
+      formatNumber(s.mainThreadMicrosPerRequest, 1),
+      formatNumber(s.gcMicrosPerRequest, 1),
+      formatNumber(s.guardMicrosPerCall, 1),
+      formatNumber(s.cpuMicrosPerRequest - s.mainThreadMicrosPerRequest, 1),
+    ]),
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  );
 }

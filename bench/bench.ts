@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
 import { benchGoals, controlledBy, GARBAGE_ROWS, guardFloorOf, refusalFloorOf, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
-import { formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
+import { cpuByThreadTable, formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
 import { TOKEN_MINT_PATH } from './token-mint.controller.js';
@@ -18,7 +18,7 @@ import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
 import { GUARD_FLOOR_PATH } from './guard-floor.js';
 import { scaleBench } from './scale-bench.js';
 import { coldPathMicroBench, coldPathTable, microTable, verifyMicroBench } from './verify-micro.js';
-import { COLD_CONTROL, coldPathRows, coldPathServerTable } from './cold-path.js';
+import { COLD_CONTROL, coldPathRows, coldPathServerTable, coldPathThreadsTable } from './cold-path.js';
 
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').map((name) => name.trim());
 const ROUND_SECONDS = envNumber('BENCH_ROUND_SECONDS', 3, 1, 5);
@@ -344,6 +344,16 @@ async function main(): Promise<void> {
   console.log(loadTable(sections.map(({ adapter, algorithm, rows }) => ({ adapter: algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`, rows })), 'public', SHAPED));
   const notes = sections.flatMap(({ adapter, algorithm, notes }) => notes.map((note) => `- ${adapter}${algorithm === 'EdDSA' ? '' : ` (${algorithm})`}: ${note}`));
   console.log(`\n${notes.join('\n')}`);
+  const byThread = cpuByThreadTable(sections.map(({ adapter, algorithm, rows }) => ({ adapter: algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`, rows })));
+  if (byThread !== '') {
+    console.log(`\n## Where the server's CPU goes, by thread\n`);
+    console.log(
+      `The same rounds: the main thread's CPU per request (the scheduler's count, /proc/self/task/<pid>/schedstat), of which its ` +
+        `garbage-collection pauses (V8's gc performance entries) and the guard (its time per call, above), and the other threads' ` +
+        `(the process's CPU minus the main thread's: V8's workers for concurrent marking, parallel scavenging and compilation, and libuv's pool).\n`,
+    );
+    console.log(byThread);
+  }
 
   const loopTable = guardLoopTable(sections);
   if (sections.some((section) => (section.loops ?? []).length > 0)) {
@@ -369,6 +379,13 @@ async function main(): Promise<void> {
     console.log(`under the same load ("${COLD_CONTROL}") and over the timed "jwt" row; the guard's own time per call on each; `);
     console.log(`and one crypto.verify timed inside the server during the cold rounds, against the sequential one above.\n`);
     console.log(coldPathServerTable(coldRows));
+    const threads = coldPathThreadsTable(coldRows);
+    if (threads !== '') {
+      console.log(`\nThe same extra over the control by thread: the guard's extra time per call; the main thread's extra garbage-collection `);
+      console.log(`pauses; the rest of the main thread (the request pipeline around the guard; a pause inside a guard call is in the guard's `);
+      console.log(`figure too); the other threads (V8's concurrent marking, parallel scavenging and compilation, libuv's pool).\n`);
+      console.log(threads);
+    }
   }
 
   console.log(`\n## Scale\n`);

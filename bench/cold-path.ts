@@ -11,6 +11,13 @@ export interface ColdPathRow {
   /** Server CPU per request of "gatehouse cold" over its control, and over the timed "jwt" row. */
   overControlMicros: number;
   overJwtMicros: number;
+  /**
+   * The same extra split by thread (NaN where the server could not split its CPU): the main
+   * thread's, its garbage-collection pauses, and the other threads' (V8's workers, libuv's pool).
+   */
+  mainThreadOverControlMicros: number;
+  gcOverControlMicros: number;
+  otherThreadsOverControlMicros: number;
   /** The guard's own time per call: first-seen and cached (control) tokens. */
   coldGuardMicros: number;
   cachedGuardMicros: number;
@@ -32,6 +39,10 @@ export function coldPathRows(sections: readonly BenchSection[], verifyMicros: Re
       algorithm,
       overControlMicros: cold.cpuMicrosPerRequest - control.cpuMicrosPerRequest,
       overJwtMicros: cold.cpuMicrosPerRequest - (row('jwt')?.cpuMicrosPerRequest ?? Number.NaN),
+      mainThreadOverControlMicros: cold.mainThreadMicrosPerRequest - control.mainThreadMicrosPerRequest,
+      gcOverControlMicros: cold.gcMicrosPerRequest - control.gcMicrosPerRequest,
+      otherThreadsOverControlMicros:
+        cold.cpuMicrosPerRequest - cold.mainThreadMicrosPerRequest - (control.cpuMicrosPerRequest - control.mainThreadMicrosPerRequest),
       coldGuardMicros: cold.guardMicrosPerCall,
       cachedGuardMicros: control.guardMicrosPerCall,
       inServerVerifyMicros: cold.verifyMicrosPerCall,
@@ -79,5 +90,32 @@ export function coldPathServerTable(rows: readonly ColdPathRow[]): string {
       ];
     }),
     ['left', ...Array.from({ length: 10 }, () => 'right' as const)],
+  );
+}
+
+/**
+ * The first-seen token's extra server CPU over its control, split where it is spent: the guard's
+ * extra time per call, the main thread's extra garbage-collection pauses, the rest of the main
+ * thread (the request pipeline around the guard), and the other threads (V8's concurrent marking,
+ * parallel scavenging and compilation; libuv's pool). A pause that falls inside a guard call is in
+ * the guard's time too, so the rest is a lower bound. Empty when no server split its CPU by thread.
+ */
+export function coldPathThreadsTable(rows: readonly ColdPathRow[]): string {
+  const split = rows.filter((row) => Number.isFinite(row.mainThreadOverControlMicros));
+  if (split.length === 0) return '';
+  return markdownTable(
+    ['server', 'CPU µs/req over control', 'guard: cold − cached', 'GC pauses', 'rest of the main thread', 'other threads'],
+    split.map((row) => {
+      const guardExtra = row.coldGuardMicros - row.cachedGuardMicros;
+      return [
+        row.section,
+        formatSigned(row.overControlMicros, 1),
+        formatSigned(guardExtra, 1),
+        formatSigned(row.gcOverControlMicros, 1),
+        formatSigned(row.mainThreadOverControlMicros - guardExtra - row.gcOverControlMicros, 1),
+        formatSigned(row.otherThreadsOverControlMicros, 1),
+      ];
+    }),
+    ['left', 'right', 'right', 'right', 'right', 'right'],
   );
 }
