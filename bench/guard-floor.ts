@@ -1,6 +1,7 @@
 import { Controller, Get, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ApiKeyAuth, CurrentPrincipal, GatehouseError, type AnyErrorCode, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { setRequestPrincipal } from '../libs/core/src/principal-slot.js';
+import { rejectSoon } from '../libs/core/src/reject-soon.js';
 
 /** Where the floor route is mounted: `GET /me` under another path, guarded by the floor. */
 export const GUARD_FLOOR_PATH = '/bench/guard-floor';
@@ -23,7 +24,8 @@ export class GuardFloorController {
  * The least any guard does, in the guard's place, for a credential it has seen before: read the
  * credential headers, one `Map` lookup by their raw value, then attach the principal as gatehouse
  * does (`request.principal`, through the same slot), or, for a credential the guard refused,
- * answer as gatehouse does: a new 401 `GatehouseError` of the same code in a rejected promise.
+ * answer as gatehouse does: a new 401 `GatehouseError` of the same code in a promise that rejects a
+ * microtask later (`rejectSoon`).
  * It hashes nothing and checks no expiry, revocation, scope, route policy or failure budget: a
  * floor for a cached check or a refusal, not a check. A credential it has not seen goes to the
  * real guard, and what that guard decided is remembered.
@@ -39,7 +41,7 @@ export function guardFloor(canActivate: (context: ExecutionContext) => ReturnTyp
     if (typeof credential !== 'string') return canActivate(context);
     const decision = known.get(credential.slice(-INDEX_LENGTH));
     if (decision !== undefined && decision.credential === credential) {
-      if (decision.refusal !== undefined) return Promise.reject(new GatehouseError(decision.refusal.code, { mechanism: decision.refusal.mechanism }));
+      if (decision.refusal !== undefined) return rejectSoon(new GatehouseError(decision.refusal.code, { mechanism: decision.refusal.mechanism }));
       setRequestPrincipal(request, decision.principal!);
       return true;
     }

@@ -7,6 +7,7 @@ import {
   ApiKeyAuth,
   AuthStrategies,
   CurrentPrincipal,
+  GatehouseGuard,
   GatehouseModule,
   HttpErrorFilter,
   Public,
@@ -88,6 +89,33 @@ describe.each(ADAPTERS)('GatehouseGuard (%s)', (adapter) => {
     expect(response.headers['www-authenticate']).toBe('Bearer realm="test", error="invalid_token"');
     const expired = await http().get('/me').set('Authorization', 'Bearer expired').expect(401);
     expect(expired.body.code).toBe('token_expired');
+  });
+
+  it('returns the refusal as refused() made it, with no promise chained to it', async () => {
+    const guard = app.get(GatehouseGuard);
+    const hooks = guard as unknown as { refused(request: unknown, error: unknown): Promise<never> };
+    const made: Promise<never>[] = [];
+    const returned: unknown[] = [];
+    const canActivate = guard.canActivate;
+    hooks.refused = function (this: GatehouseGuard, ...args: [unknown, unknown]) {
+      const refusal = (GatehouseGuard.prototype as unknown as typeof hooks).refused.apply(this, args);
+      made.push(refusal);
+      return refusal;
+    };
+    guard.canActivate = function (this: GatehouseGuard, context) {
+      const result = canActivate.call(this, context);
+      returned.push(result);
+      return result;
+    };
+    try {
+      await http().get('/me').set('Authorization', 'Bearer forged').expect(401);
+    } finally {
+      delete (guard as unknown as Record<string, unknown>).canActivate;
+      delete (guard as unknown as Record<string, unknown>).refused;
+    }
+    expect(made).toHaveLength(1);
+    expect(returned).toEqual([made[0]]);
+    expect(returned[0]).toBe(made[0]);
   });
 
   it('never falls through from an invalid credential to another present one', async () => {

@@ -14,6 +14,7 @@ import { MechanismRegistry } from './mechanism-registry.js';
 import { PrincipalEnricher } from './principal-enricher.interface.js';
 import { isPrincipal } from './principal.guards.js';
 import { setRequestPrincipal } from './principal-slot.js';
+import { rejectSoon } from './reject-soon.js';
 import type { Principal } from './principal.interface.js';
 import { RoutePolicies, type RoutePolicy } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
@@ -55,6 +56,8 @@ interface Selected {
 @Injectable()
 export class GatehouseGuard implements CanActivate {
   private readonly resolved = new WeakMap<RoutePolicy, ResolvedMechanisms>();
+  /** The rejected promise `refused()` returned last, which `canActivate` returns unchained. */
+  private lastRefusal: Promise<never> | undefined;
   protected readonly logger = new Logger('Gatehouse');
   /** With `globalGuard: false` no global ScopesGuard runs after this guard: it checks scopes itself. */
   @Optional() @Inject(GATEHOUSE_GLOBAL_GUARD) private readonly registeredGlobally?: boolean;
@@ -79,6 +82,12 @@ export class GatehouseGuard implements CanActivate {
     const request = this.getRequest(context);
     const principal = this.authenticate(request, policy, context);
     if (isPromise(principal)) {
+      // A refusal is passed on as it is: chaining it would only add a promise and a microtask.
+      const refusal = this.lastRefusal;
+      if (refusal !== undefined && principal === refusal) {
+        this.lastRefusal = undefined;
+        return refusal;
+      }
       return principal.then((resolved) => {
         if (resolved) this.attach(request, resolved);
         return this.registeredGlobally === false ? this.checkScopes(context) : true;
@@ -247,15 +256,22 @@ export class GatehouseGuard implements CanActivate {
 
   /**
    * A present credential was refused: counted against the client's failure budget (429 past it;
-   * in memory, with no I/O, when it was refused by its shape), and answered as a rejected promise
-   * rather than thrown. Nest awaits the guard either way, and a throw this deep in a request's
-   * call stack costs more than checking a garbage credential.
+   * in memory, with no I/O, when it was refused by its shape), and answered as a promise that
+   * rejects a microtask later (`rejectSoon`) rather than thrown. Nest awaits the guard either way,
+   * a throw this deep in a request's call stack costs more than checking a garbage credential, and
+   * an already rejected promise costs Node's unhandled-rejection bookkeeping until Nest's handler
+   * arrives. `canActivate` returns it as it is.
    */
   protected refused(request: GatehouseRequest, error: unknown): Promise<never> {
-    if (!this.failures?.counts(error)) return Promise.reject(error);
-    // A malformed credential is counted in memory, synchronously; any other waits for the shared count.
-    const answer = this.failures.refused(request, error);
-    return isPromise(answer) ? answer.then((counted) => Promise.reject(counted)) : Promise.reject(answer);
+    let rejection: Promise<never>;
+    if (!this.failures?.counts(error)) rejection = rejectSoon(error);
+    else {
+      // A malformed credential is counted in memory, synchronously; any other waits for the shared count.
+      const answer = this.failures.refused(request, error);
+      rejection = isPromise(answer) ? answer.then((counted) => Promise.reject(counted)) : rejectSoon(answer);
+    }
+    this.lastRefusal = rejection;
+    return rejection;
   }
 
   private challengeHeaders(challenge: string | undefined): { headers?: Record<string, string> } {
