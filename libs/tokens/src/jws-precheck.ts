@@ -118,13 +118,17 @@ function decodeHeader(segment: string): Record<string, unknown> | StructuralReje
 
 /**
  * Structural checks done before any cryptography, cheapest first: length (before parsing
- * anything), three non-empty base64url segments (none of a length base64url cannot have), UTF-8
+ * anything), a first character that can begin a JSON object's base64url, three non-empty
+ * base64url segments (none of a length base64url cannot have), UTF-8
  * JSON objects without duplicate members, no key-carrying or `crit` header, and a string `kid`.
  * Returns what it parsed, so nothing is decoded twice, or the reason for refusing the token:
  * nothing is thrown, since a throw this deep in a request's call stack costs more than the checks.
  */
 export function checkJwsStructure(token: string, maxLength: number): PrecheckedHeader | StructuralRejectionReason {
   if (token.length > maxLength) return 'too_long';
+  // The header's first character first (see `decodeObject`): random text is refused here, before
+  // the pattern scans the whole token and before the parsed headers are looked up.
+  if (!OBJECT_START.has(token.charCodeAt(0))) return 'malformed';
   if (!COMPACT_JWS.test(token)) return 'malformed';
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
