@@ -59,8 +59,14 @@ function distinctTokenLoad(tokens: readonly string[]): { pattern: LoadPattern; l
   };
 }
 
-/** Requests per round of a refused-credential row: a fixed count, so a cheap refusal takes little time. */
-const REFUSED_PER_ROUND = 2000;
+/**
+ * Requests per round of a refused-credential row: a fixed count, so a cheap refusal takes little
+ * time. Each switch between rows costs the server a roughly fixed amount of re-optimisation (about
+ * 140 to 200 ms of CPU per round, on V8's compiler thread and on the main thread), which a round of
+ * 2,000 requests spreads over too few requests: see docs/decisions.md, "Refused rows of 20,000
+ * requests". `BENCH_REFUSED_PER_ROUND=2000` gives the earlier, shorter rounds.
+ */
+const REFUSED_PER_ROUND = envNumber('BENCH_REFUSED_PER_ROUND', 20_000, 300, 100_000);
 /** Calls of the guard loop per row (see guard-meter.ts). */
 const GUARD_LOOP_CALLS = envNumber('BENCH_GUARD_LOOP_CALLS', 100_000, 1_000, 1_000_000);
 /** Rows whose request the guard loop replays: one fixed GET each. */
@@ -79,7 +85,7 @@ export function badSignature(token: string): string {
 /** A refused-credential row: `headers` on `GET /me` (or `path`), a fixed number of requests per round. */
 const refusedRow = (name: string, headers: Record<string, string>, path = '/me'): BenchRow => ({
   name,
-  load: (round) => ({ pattern: { path, headers }, limits: { connections: CONNECTIONS, amount: round < 0 ? REFUSED_PER_ROUND / 3 : REFUSED_PER_ROUND } }),
+  load: (round) => ({ pattern: { path, headers }, limits: { connections: CONNECTIONS, amount: round < 0 ? Math.ceil(REFUSED_PER_ROUND / 3) : REFUSED_PER_ROUND } }),
 });
 
 /** Works out which credential kinds the demo offers, skipping (with a note) those it does not. */
