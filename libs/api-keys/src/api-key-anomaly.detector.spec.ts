@@ -31,6 +31,14 @@ describe('ApiKeyAnomalyDetector', () => {
     expect(shared.keys).toEqual([]);
   });
 
+  it('counts malformed keys per address when addresses alternate, an unknown address as its own', () => {
+    const { detector: anomalies, events } = detector(new MemoryRateLimitStorage(clock));
+    for (const ip of ['203.0.113.5', '203.0.113.5', '198.51.100.7', undefined, '198.51.100.7', undefined, '2001:db8::1', '198.51.100.7', '2001:db8::2', '203.0.113.5', '2001:db8::3', undefined]) {
+      anomalies.failedMalformed(ip);
+    }
+    expect(events.map((event) => event.fields.ip)).toEqual(['198.51.100.7', '203.0.113.5', '2001:db8::3', undefined]);
+  });
+
   it('counts other refusals in the shared counters; with in-memory counters both kinds make one burst', async () => {
     const shared = new SharedCounters();
     await detector(shared).detector.failed('198.51.100.2', 'unknown');

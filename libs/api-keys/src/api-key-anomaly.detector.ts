@@ -43,6 +43,9 @@ export class ApiKeyAnomalyDetector {
   /** Per-instance counters for malformed keys, which cost no I/O (the shared ones when they are in memory). */
   private readonly local: MemoryRateLimitStorage;
 
+  /** The address of the last malformed key and its counter's name. */
+  private malformedFrom: { ip: string | undefined; counter: string } = { ip: undefined, counter: '' };
+
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
     @Inject(RateLimitStorage) protected readonly counters: RateLimitStorage,
@@ -69,8 +72,9 @@ export class ApiKeyAnomalyDetector {
    */
   failedMalformed(ip: string | undefined): void {
     const { failureBurstWindowMs: windowMs, failureBurstThreshold: threshold } = this.options;
-    const name = `api-key-failures:${addressBucket(ip)}`;
-    const failures = this.local.incrementNow(`rl:${name}`, windowMs, threshold, windowMs, 'api-key-failures').totalHits;
+    // Garbage tends to come in runs from one address: its counter's name is built once per run.
+    if (ip !== this.malformedFrom.ip || this.malformedFrom.counter === '') this.malformedFrom = { ip, counter: `rl:api-key-failures:${addressBucket(ip)}` };
+    const failures = this.local.incrementNow(this.malformedFrom.counter, windowMs, threshold, windowMs, 'api-key-failures').totalHits;
     if (failures === threshold) this.events.emit('api_key.failure_burst', { ip, failures, windowMs, reason: 'malformed' });
   }
 
