@@ -13,6 +13,8 @@ export const BENCH_HOST = '127.0.0.1';
 export interface ServerReading {
   /** CPU time so far, in microseconds (user + system, all threads). */
   cpuMicros: number;
+  /** The system (kernel) part of `cpuMicros`. */
+  systemMicros?: number;
   /** The main thread's share of `cpuMicros` (Linux only). */
   mainThreadMicros?: number;
   /** The main thread's garbage-collection pauses so far, in microseconds. */
@@ -73,6 +75,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
       } else if (message.type === 'cpu') {
         pending.get(message.id)?.({
           cpuMicros: message.micros,
+          systemMicros: message.systemMicros,
           gcMicros: message.gcMicros,
           ...(message.mainMicros !== undefined ? { mainThreadMicros: message.mainMicros } : {}),
           ...(message.guard ? { guard: message.guard } : {}),
@@ -209,7 +212,8 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
       : {};
   const mainThread =
     before.mainThreadMicros !== undefined && after.mainThreadMicros !== undefined ? { mainThreadMicros: after.mainThreadMicros - before.mainThreadMicros } : {};
-  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...mainThread, gcMicros: after.gcMicros - before.gcMicros, ...guard };
+  const system = before.systemMicros !== undefined && after.systemMicros !== undefined ? { systemMicros: after.systemMicros - before.systemMicros } : {};
+  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...system, ...mainThread, gcMicros: after.gcMicros - before.gcMicros, ...guard };
 }
 
 /** A row of a benchmark and how to load it in a given round (round -1 is the warm-up). */

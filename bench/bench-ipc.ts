@@ -18,7 +18,7 @@ export type ToServer =
   | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
-  | { type: 'cpu'; id: number; micros: number; mainMicros?: number; gcMicros: number; guard?: GuardReading }
+  | { type: 'cpu'; id: number; micros: number; systemMicros: number; mainMicros?: number; gcMicros: number; guard?: GuardReading }
   | { type: 'profiled'; id: number }
   | { type: 'guard-captured'; id: number }
   | { type: 'guard-loop'; id: number; loop?: GuardLoopReading }
@@ -28,6 +28,14 @@ export type FromServer =
 export function cpuMicros(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
+}
+
+/**
+ * The system part of `cpuMicros`: time in the kernel on the process's behalf (its socket reads and
+ * writes, and waking whoever waits on the other end of them), in microseconds.
+ */
+export function systemMicros(): number {
+  return process.cpuUsage().system;
 }
 
 /**
@@ -150,7 +158,7 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
       // The collection's own pause is reported through the event loop, and V8's workers go on
       // sweeping after it returns: both belong before the reading, not to the round after it.
       void (collected ? pauses.settle().then(quiesce) : pauses.settle()).then(() =>
-        send({ type: 'cpu', id: message.id, micros: cpuMicros(), mainMicros: mainThreadMicros(), gcMicros: pauses.read(), ...(meter ? { guard: meter.read() } : {}) }),
+        send({ type: 'cpu', id: message.id, micros: cpuMicros(), systemMicros: systemMicros(), mainMicros: mainThreadMicros(), gcMicros: pauses.read(), ...(meter ? { guard: meter.read() } : {}) }),
       );
     } else if (message.type === 'guard-capture') {
       meter?.capture();

@@ -92,15 +92,17 @@ describe('summarizeRounds', () => {
 
   it('splits the CPU by thread when every round reported the main thread', () => {
     const [jwt] = summarizeRounds([
-      { ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 150_000, gcMicros: 10_000, guardMicros: 5_000, guardCalls: 1_000, guardDeferred: 0 },
-      { ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 170_000, gcMicros: 6_000, guardMicros: 3_000, guardCalls: 1_000, guardDeferred: 0 },
+      { ...sample('jwt', 1_000, 1, 200_000), systemMicros: 20_000, mainThreadMicros: 150_000, gcMicros: 10_000, guardMicros: 5_000, guardCalls: 1_000, guardDeferred: 0 },
+      { ...sample('jwt', 1_000, 1, 200_000), systemMicros: 30_000, mainThreadMicros: 170_000, gcMicros: 6_000, guardMicros: 3_000, guardCalls: 1_000, guardDeferred: 0 },
     ]);
     expect(jwt.mainThreadMicrosPerRequest).toBe(160);
+    expect(jwt.systemMicrosPerRequest).toBe(25);
     const lines = cpuByThreadTable([{ adapter: 'express', rows: [jwt] }]).split('\n');
-    expect(lines[0]).toBe('| adapter | row | server CPU µs/req | main thread µs/req | of which GC pauses | of which the guard | other threads µs/req |');
-    expect(lines[2]).toBe('| express | jwt | 200.0 | 160.0 | 8.0 | 4.0 | 40.0 |');
-    const [unsplit] = summarizeRounds([{ ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 150_000 }, sample('jwt', 1_000, 1, 200_000)]);
+    expect(lines[0]).toBe('| adapter | row | server CPU µs/req | main thread µs/req | of which GC pauses | of which the guard | other threads µs/req | in the kernel, any thread |');
+    expect(lines[2]).toBe('| express | jwt | 200.0 | 160.0 | 8.0 | 4.0 | 40.0 | 25.0 |');
+    const [unsplit] = summarizeRounds([{ ...sample('jwt', 1_000, 1, 200_000), mainThreadMicros: 150_000, systemMicros: 1_000 }, sample('jwt', 1_000, 1, 200_000)]);
     expect(unsplit.mainThreadMicrosPerRequest).toBeNaN();
+    expect(unsplit.systemMicrosPerRequest).toBeNaN();
     expect(cpuByThreadTable([{ adapter: 'express', rows: [unsplit] }])).toBe('');
   });
 

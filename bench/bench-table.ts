@@ -7,6 +7,8 @@ export interface RoundSample {
   seconds: number;
   /** Server CPU time (user + system) spent during the round, in microseconds. */
   cpuMicros: number;
+  /** The system (kernel) part of `cpuMicros`. */
+  systemMicros?: number;
   /** The main thread's share of `cpuMicros` (Linux only). */
   mainThreadMicros?: number;
   /** The server's main-thread garbage-collection pauses during the round, in microseconds. */
@@ -38,6 +40,8 @@ export interface RowSummary {
    */
   medianRoundRatio: number;
   cpuMicrosPerRequest: number;
+  /** The system (kernel) part of the server CPU per request, any thread (NaN when not measured). */
+  systemMicrosPerRequest: number;
   /** The main thread's share of the server CPU per request; the rest is the other threads' (NaN when not measured). */
   mainThreadMicrosPerRequest: number;
   /** The server's main-thread garbage-collection pauses per request (NaN when not measured). */
@@ -65,6 +69,8 @@ interface RowTotal {
   requests: number;
   seconds: number;
   cpuMicros: number;
+  systemMicros: number;
+  systemRounds: number;
   mainThreadMicros: number;
   mainThreadRounds: number;
   gcMicros: number;
@@ -86,11 +92,15 @@ interface RowTotal {
 export function summarizeRounds(samples: readonly RoundSample[], baseline = 'public', reference?: string): RowSummary[] {
   const byRow = new Map<string, RowTotal>();
   for (const sample of samples) {
-    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, mainThreadMicros: 0, mainThreadRounds: 0, gcMicros: 0, gcRounds: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0, verifyMicros: 0, verifyCalls: 0 };
+    const total = byRow.get(sample.row) ?? { rounds: 0, requests: 0, seconds: 0, cpuMicros: 0, systemMicros: 0, systemRounds: 0, mainThreadMicros: 0, mainThreadRounds: 0, gcMicros: 0, gcRounds: 0, non2xx: 0, errors: 0, guardMicros: 0, guardCalls: 0, guardDeferred: 0, verifyMicros: 0, verifyCalls: 0 };
     total.rounds += 1;
     total.requests += sample.requests;
     total.seconds += sample.seconds;
     total.cpuMicros += sample.cpuMicros;
+    if (sample.systemMicros !== undefined) {
+      total.systemMicros += sample.systemMicros;
+      total.systemRounds += 1;
+    }
     if (sample.mainThreadMicros !== undefined) {
       total.mainThreadMicros += sample.mainThreadMicros;
       total.mainThreadRounds += 1;
@@ -121,6 +131,7 @@ export function summarizeRounds(samples: readonly RoundSample[], baseline = 'pub
     ratio: baseRate > 0 ? rate(total) / baseRate : Number.NaN,
     medianRoundRatio: medianRatio(row, baseline),
     cpuMicrosPerRequest: perRequest(total),
+    systemMicrosPerRequest: total.systemRounds === total.rounds && total.requests > 0 ? total.systemMicros / total.requests : Number.NaN,
     mainThreadMicrosPerRequest: total.mainThreadRounds === total.rounds && total.requests > 0 ? total.mainThreadMicros / total.requests : Number.NaN,
     gcMicrosPerRequest: total.gcRounds === total.rounds && total.requests > 0 ? total.gcMicros / total.requests : Number.NaN,
     extraMicrosPerRequest: base ? perRequest(total) - perRequest(base) : Number.NaN,
@@ -271,7 +282,8 @@ export function loadTable(sections: ReadonlyArray<{ adapter: string; rows: reado
 
 /**
  * Where each row's server CPU goes: the main thread (of which its garbage-collection pauses and
- * the guard's time) and the other threads (V8's workers and libuv's pool). Empty when the servers
+ * the guard's time) and the other threads (V8's workers and libuv's pool); and, across that split,
+ * the time in the kernel (mostly the main thread's socket reads and writes). Empty when the servers
  * could not split their CPU by thread.
  */
 export function cpuByThreadTable(sections: ReadonlyArray<{ adapter: string; rows: readonly RowSummary[] }>): string {
@@ -280,7 +292,7 @@ export function cpuByThreadTable(sections: ReadonlyArray<{ adapter: string; rows
   );
   if (measured.length === 0) return '';
   return markdownTable(
-    ['adapter', 'row', 'server CPU µs/req', 'main thread µs/req', 'of which GC pauses', 'of which the guard', 'other threads µs/req'],
+    ['adapter', 'row', 'server CPU µs/req', 'main thread µs/req', 'of which GC pauses', 'of which the guard', 'other threads µs/req', 'in the kernel, any thread'],
     measured.map(({ adapter, s }) => [
       adapter,
       s.row,
@@ -289,7 +301,8 @@ export function cpuByThreadTable(sections: ReadonlyArray<{ adapter: string; rows
       formatNumber(s.gcMicrosPerRequest, 1),
       formatNumber(s.guardMicrosPerCall, 1),
       formatNumber(s.cpuMicrosPerRequest - s.mainThreadMicrosPerRequest, 1),
+      formatNumber(s.systemMicrosPerRequest, 1),
     ]),
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
 }

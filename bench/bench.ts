@@ -356,7 +356,9 @@ async function main(): Promise<void> {
     console.log(
       `The same rounds: the main thread's CPU per request (the scheduler's count, /proc/self/task/<pid>/schedstat), of which its ` +
         `garbage-collection pauses (V8's gc performance entries) and the guard (its time per call, above), and the other threads' ` +
-        `(the process's CPU minus the main thread's: V8's workers for concurrent marking, parallel scavenging and compilation, and libuv's pool).\n`,
+        `(the process's CPU minus the main thread's: V8's workers for concurrent marking, parallel scavenging and compilation, and libuv's pool); ` +
+        `and, across that split, the time in the kernel (process.cpuUsage().system: mostly the main thread's socket reads and writes, ` +
+        `and the wake-ups of the load generator waiting on them).\n`,
     );
     console.log(byThread);
   }
@@ -389,7 +391,8 @@ async function main(): Promise<void> {
     if (threads !== '') {
       console.log(`\nThe same extra over the control by thread: the guard's extra time per call; the main thread's extra garbage-collection `);
       console.log(`pauses; the rest of the main thread (the request pipeline around the guard; a pause inside a guard call is in the guard's `);
-      console.log(`figure too); the other threads (V8's concurrent marking, parallel scavenging and compilation, libuv's pool).\n`);
+      console.log(`figure too); the other threads (V8's concurrent marking, parallel scavenging and compilation, libuv's pool); and, across `);
+      console.log(`that split, the extra time in the kernel.\n`);
       console.log(threads);
     }
   }

@@ -18,6 +18,8 @@ export interface ColdPathRow {
   mainThreadOverControlMicros: number;
   gcOverControlMicros: number;
   otherThreadsOverControlMicros: number;
+  /** The extra time in the kernel, any thread (across the split above; NaN where not measured). */
+  systemOverControlMicros: number;
   /** The guard's own time per call: first-seen and cached (control) tokens. */
   coldGuardMicros: number;
   cachedGuardMicros: number;
@@ -43,6 +45,7 @@ export function coldPathRows(sections: readonly BenchSection[], verifyMicros: Re
       gcOverControlMicros: cold.gcMicrosPerRequest - control.gcMicrosPerRequest,
       otherThreadsOverControlMicros:
         cold.cpuMicrosPerRequest - cold.mainThreadMicrosPerRequest - (control.cpuMicrosPerRequest - control.mainThreadMicrosPerRequest),
+      systemOverControlMicros: cold.systemMicrosPerRequest - control.systemMicrosPerRequest,
       coldGuardMicros: cold.guardMicrosPerCall,
       cachedGuardMicros: control.guardMicrosPerCall,
       inServerVerifyMicros: cold.verifyMicrosPerCall,
@@ -98,13 +101,15 @@ export function coldPathServerTable(rows: readonly ColdPathRow[]): string {
  * extra time per call, the main thread's extra garbage-collection pauses, the rest of the main
  * thread (the request pipeline around the guard), and the other threads (V8's concurrent marking,
  * parallel scavenging and compilation; libuv's pool). A pause that falls inside a guard call is in
- * the guard's time too, so the rest is a lower bound. Empty when no server split its CPU by thread.
+ * the guard's time too, so the rest is a lower bound. Across that split, the extra time in the
+ * kernel (the socket reads and writes, mostly on the main thread, and the wake-ups of the load
+ * generator waiting on them). Empty when no server split its CPU by thread.
  */
 export function coldPathThreadsTable(rows: readonly ColdPathRow[]): string {
   const split = rows.filter((row) => Number.isFinite(row.mainThreadOverControlMicros));
   if (split.length === 0) return '';
   return markdownTable(
-    ['server', 'CPU µs/req over control', 'guard: cold − cached', 'GC pauses', 'rest of the main thread', 'other threads'],
+    ['server', 'CPU µs/req over control', 'guard: cold − cached', 'GC pauses', 'rest of the main thread', 'other threads', 'of the total, in the kernel'],
     split.map((row) => {
       const guardExtra = row.coldGuardMicros - row.cachedGuardMicros;
       return [
@@ -114,8 +119,9 @@ export function coldPathThreadsTable(rows: readonly ColdPathRow[]): string {
         formatSigned(row.gcOverControlMicros, 1),
         formatSigned(row.mainThreadOverControlMicros - guardExtra - row.gcOverControlMicros, 1),
         formatSigned(row.otherThreadsOverControlMicros, 1),
+        formatSigned(row.systemOverControlMicros, 1),
       ];
     }),
-    ['left', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
 }
