@@ -44,7 +44,7 @@ export class ApiKeyAnomalyDetector {
   private readonly local: MemoryRateLimitStorage;
 
   /** The address of the last malformed key and its counter's name. */
-  private malformedFrom: { ip: string | undefined; counter: string } = { ip: undefined, counter: '' };
+  private malformedFrom?: { ip: string | undefined; counter: string };
 
   constructor(
     @Inject(API_KEYS_OPTIONS) protected readonly options: ResolvedApiKeysOptions,
@@ -58,7 +58,7 @@ export class ApiKeyAnomalyDetector {
   /** Records a refused key from `ip`; `key` is known for revoked and expired keys. Resolves once counted. */
   async failed(ip: string | undefined, reason: ApiKeyFailureReason, key?: ObservedKey): Promise<void> {
     const { failureBurstWindowMs: windowMs, failureBurstThreshold: threshold } = this.options;
-    const burst = this.count(`api-key-failures:${addressBucket(ip)}`, windowMs, threshold);
+    const burst = this.count(failuresCounter(ip), windowMs, threshold);
     const revoked = reason === 'revoked' && key ? this.reportRevokedUse(key, ip) : undefined;
     const failures = await burst;
     if (failures === threshold) this.events.emit('api_key.failure_burst', { ip, failures, windowMs, reason });
@@ -73,7 +73,7 @@ export class ApiKeyAnomalyDetector {
   failedMalformed(ip: string | undefined): void {
     const { failureBurstWindowMs: windowMs, failureBurstThreshold: threshold } = this.options;
     // Garbage tends to come in runs from one address: its counter's name is built once per run.
-    if (ip !== this.malformedFrom.ip || this.malformedFrom.counter === '') this.malformedFrom = { ip, counter: `rl:api-key-failures:${addressBucket(ip)}` };
+    if (this.malformedFrom === undefined || this.malformedFrom.ip !== ip) this.malformedFrom = { ip, counter: `rl:${failuresCounter(ip)}` };
     const failures = this.local.incrementNow(this.malformedFrom.counter, windowMs, threshold, windowMs, 'api-key-failures').totalHits;
     if (failures === threshold) this.events.emit('api_key.failure_burst', { ip, failures, windowMs, reason: 'malformed' });
   }
@@ -140,4 +140,9 @@ export class ApiKeyAnomalyDetector {
     this.pending.add(check);
     void check.finally(() => this.pending.delete(check));
   }
+}
+
+/** The name of the refused-key counter of `ip`'s address (IPv6: its /64), shared by every kind of refusal. */
+function failuresCounter(ip: string | undefined): string {
+  return `api-key-failures:${addressBucket(ip)}`;
 }
