@@ -55,14 +55,25 @@ describe('AuthFailureBudget', () => {
     expect(shared.keys).toEqual(['rl:auth-failures:198.51.100.4']);
   });
 
-  it('with the in-memory storage, garbage and guesses share one count', async () => {
+  it('with the in-memory storage, garbage and guesses share one count, both counted synchronously', () => {
     const budget = new AuthFailureBudget(limits, new MemoryRateLimitStorage(clock), new ClientAddresses(undefined), securityEvents, clock);
     const ip = '192.0.2.33';
-    expect(codeOf(budget.refused(request(ip), garbage()))).toBe('invalid_token');
-    expect(codeOf(await budget.refused(request(ip), guess()))).toBe('invalid_token');
-    expect(codeOf(budget.refused(request(ip), garbage()))).toBe('invalid_token');
-    expect(codeOf(await budget.refused(request(ip), guess()))).toBe('rate_limited');
-    expect(codeOf(budget.refused(request(ip), garbage()))).toBe('rate_limited');
+    const answers = [garbage, guess, garbage, guess, garbage].map((refusal) => budget.refused(request(ip), refusal()));
+    expect(answers.some((answer) => answer instanceof Promise)).toBe(false);
+    expect(answers.map(codeOf)).toEqual(['invalid_token', 'invalid_token', 'invalid_token', 'rate_limited', 'rate_limited']);
+    expect(events).toEqual(['auth.failure_budget_exceeded']);
+  });
+
+  it("counts guesses in the shared storage even when it keeps an in-memory fallback (Redis's)", async () => {
+    const shared = Object.assign(new CountingStorage(), { memory: new MemoryRateLimitStorage(clock) });
+    const budget = new AuthFailureBudget(limits, shared, new ClientAddresses(undefined), securityEvents, clock);
+    const answer = budget.refused(request('198.51.100.7'), guess());
+    expect(answer).toBeInstanceOf(Promise);
+    expect(codeOf(await answer)).toBe('invalid_token');
+    expect(shared.keys).toEqual(['rl:auth-failures:198.51.100.7']);
+    // Garbage goes to the fallback, synchronously.
+    expect(budget.refused(request('198.51.100.7'), garbage())).not.toBeInstanceOf(Promise);
+    expect(shared.keys).toHaveLength(1);
   });
 
   it('leaves errors other than 401s, and every error while rate limits are off, uncounted', () => {

@@ -23,7 +23,8 @@ import { SecurityEvents } from './security-events.js';
  * A credential refused by its shape alone (`GatehouseError.malformed`: garbage, never a guess at a
  * valid credential) is counted synchronously in this instance's memory, never in Redis: flooding
  * garbage costs the service no I/O. With the in-memory storage (one instance) both kinds share one
- * count; with Redis, guesses are counted across instances and garbage per instance.
+ * count, and both are counted synchronously; with Redis, guesses are counted across instances and
+ * garbage per instance.
  */
 @Injectable()
 export class AuthFailureBudget {
@@ -46,14 +47,19 @@ export class AuthFailureBudget {
 
   /**
    * Counts a refusal; gives the error to answer with: `error` itself, or a 429 past the budget.
-   * Synchronous for a malformed credential (counted in memory), a promise otherwise.
+   * Synchronous for a malformed credential (counted in memory) and for every refusal when the
+   * storage is the in-memory one; a promise when the count is shared (Redis, an app's storage).
    */
   refused(request: GatehouseRequest, error: unknown): unknown {
     if (!this.counts(error)) return error;
     const { limit, ttlMs } = this.limits.failuresPerAddress;
     const address = this.addresses.bucketOf(request);
     const name = `rl:auth-failures:${address}`;
-    if ((error as GatehouseError).malformed) return this.answer(request, error, this.local.incrementNow(name, ttlMs, limit, ttlMs, 'auth-failures'), address);
+    // Garbage is always counted here; so is everything when the storage is this in-memory one, where
+    // a promise would only wrap the same synchronous count.
+    if ((error as GatehouseError).malformed || this.storage === this.local) {
+      return this.answer(request, error, this.local.incrementNow(name, ttlMs, limit, ttlMs, 'auth-failures'), address);
+    }
     return this.storage.increment(name, ttlMs, limit, ttlMs, 'auth-failures').then((record) => this.answer(request, error, record, address));
   }
 

@@ -266,9 +266,10 @@ export class GatehouseGuard implements CanActivate {
     let rejection: Promise<never>;
     if (!this.failures?.counts(error)) rejection = rejectSoon(error);
     else {
-      // A malformed credential is counted in memory, synchronously; any other waits for the shared count.
+      // Counted synchronously in memory (a malformed credential, or any with the in-memory storage),
+      // or after the shared count; thrown from the handler, so no rejected promise waits unhandled.
       const answer = this.failures.refused(request, error);
-      rejection = isPromise(answer) ? answer.then((counted) => Promise.reject(counted)) : rejectSoon(answer);
+      rejection = isPromise(answer) ? answer.then(throwCounted) : rejectSoon(answer);
     }
     this.lastRefusal = rejection;
     return rejection;
@@ -311,6 +312,11 @@ type MaybePrincipal = Principal | undefined;
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** The refusal a shared count settled on, as the guard's rejection. */
+function throwCounted(counted: unknown): never {
+  throw counted;
 }
 
 /** Adds the mechanism's `WWW-Authenticate` challenge to a 401 it raised, unless it set its own headers. */

@@ -169,6 +169,35 @@ describe('AccessTokenVerifier', () => {
     }
   });
 
+  it("returns a first-seen token's refusals from check() (the guard's path) instead of throwing them", async () => {
+    const { issuer, verifier, ring } = await kit();
+    const { accessToken } = await issuer.issue({ subject: 'user-1', scopes: [] });
+    const payload = accessToken.split('.')[1] as string;
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signature = Buffer.alloc(64, 7).toString('base64url');
+    const refusals = {
+      verification_failed: `${accessToken.slice(0, -4)}AAAA`,
+      unknown_kid: `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: 'not-ours' })}.${payload}.${signature}`,
+      algorithm_not_allowed: `${b64({ alg: 'ES256', typ: 'at+jwt', kid: ring.active().kid })}.${payload}.${signature}`,
+      malformed: 'garbage',
+    };
+    for (const [reason, token] of Object.entries(refusals)) {
+      let checked: unknown;
+      expect(() => (checked = verifier.check(token))).not.toThrow();
+      expect(checked).toBeInstanceOf(GatehouseError);
+      expect({ code: (checked as GatehouseError).code, reason: ((checked as GatehouseError).cause as TokenRejection).reason }).toEqual({ code: 'invalid_token', reason });
+      // verify() throws the same refusal.
+      expect(await refusal(verifyNow(verifier, token))).toEqual({ code: 'invalid_token', reason });
+    }
+    // A claim check refused first-seen is returned too, with its own code.
+    const later = await kit();
+    const expired = (await later.issuer.issue({ subject: 'user-2', scopes: [] })).accessToken;
+    later.clock.advance(60 * MINUTE);
+    let checked: unknown;
+    expect(() => (checked = later.verifier.check(expired))).not.toThrow();
+    expect((checked as GatehouseError).code).toBe('token_expired');
+  });
+
   it('expires tokens at exp + clock tolerance, on the cached path too', async () => {
     const { issuer, verifier, clock, options, ring } = await kit({ clockToleranceMs: 30_000 });
     const { accessToken } = await issuer.issue({ subject: 'user-1', scopes: [] });

@@ -73,8 +73,10 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * `verify` for the guard's hot path: a token refused by its structure, before any cryptography
-   * (garbage, the common refusal), is returned as its 401 rather than thrown; other refusals throw.
+   * `verify` for the guard's hot path: a first-seen token of the ring that is refused (garbage, a
+   * bad signature, wrong claims) is returned as its 401 rather than thrown, since an attacker
+   * chooses how often that happens; a cached token's expiry or revocation, and every refusal in
+   * resource-server mode, still throw (or reject).
    */
   check(token: string): Principal | Promise<Principal> | GatehouseError {
     const cached = this.cache.get(token);
@@ -110,14 +112,15 @@ export class AccessTokenVerifier {
     try {
       const { alg, kid, header, claims, signingInputEnd } = checked;
       const key = this.keyRing.find(kid);
-      if (!key) throw new TokenRejection('unknown_kid');
+      // Refusals an attacker can mint at will are returned, not thrown.
+      if (!key) return this.refusal(new TokenRejection('unknown_kid'));
       // Each key is used with exactly one algorithm (RFC 8725 §3.1): `Ed25519` or `ES256` on an EdDSA key is refused.
-      if (alg !== key.alg) throw new TokenRejection('algorithm_not_allowed');
-      if (!verifyJwsSignature(key.alg, key.publicKey, token, signingInputEnd)) throw new TokenRejection('verification_failed');
+      if (alg !== key.alg) return this.refusal(new TokenRejection('algorithm_not_allowed'));
+      if (!verifyJwsSignature(key.alg, key.publicKey, token, signingInputEnd)) return this.refusal(new TokenRejection('verification_failed'));
       checkAccessTokenClaims(header, claims, this.claimRules, now);
       entry = this.entryFor(claims);
     } catch (error) {
-      throw this.refusal(error);
+      return this.refusal(error);
     }
     this.cache.set(token, entry);
     return this.admit(entry, now);
