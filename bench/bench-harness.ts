@@ -216,10 +216,20 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
   return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...system, ...mainThread, gcMicros: after.gcMicros - before.gcMicros, ...guard };
 }
 
-/** A row of a benchmark and how to load it in a given round (round -1 is the warm-up). */
+/** How a row is loaded in one round. */
+export interface RowLoad {
+  pattern: LoadPattern;
+  limits: LoadLimits;
+}
+
+/**
+ * A row of a benchmark and how to load it in a given round (round -1 is the warm-up). A load may
+ * be prepared asynchronously (a credential renewed, tokens minted): that happens before the
+ * round's first reading of the server's meters, so it is not measured.
+ */
 export interface BenchRow {
   name: string;
-  load(round: number): { pattern: LoadPattern; limits: LoadLimits };
+  load(round: number): RowLoad | Promise<RowLoad>;
 }
 
 /**
@@ -236,7 +246,7 @@ export async function runInterleaved(
 ): Promise<RoundSample[]> {
   log(`warm-up (${rows.map((row) => row.name).join(', ')})`);
   for (const row of rows) {
-    const { pattern, limits } = row.load(-1);
+    const { pattern, limits } = await row.load(-1);
     await measureRound(server, row.name, pattern, limits);
   }
   const samples: RoundSample[] = [];
@@ -245,7 +255,7 @@ export async function runInterleaved(
     // Each round starts one row later, so no row always follows the same neighbour (whose garbage
     // or cache churn it would otherwise inherit).
     for (const row of rows.map((_, index) => rows[(index + round) % rows.length]!)) {
-      const { pattern, limits } = row.load(round);
+      const { pattern, limits } = await row.load(round);
       samples.push(await measureRound(server, row.name, pattern, limits, profileFile?.(row.name, round)));
     }
   }

@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadLimits, type LoadPattern } from './bench-harness.js';
+import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadPattern, type RowLoad } from './bench-harness.js';
 import { benchGoals, controlledBy, GARBAGE_ROWS, guardFloorOf, refusalFloorOf, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
 import { cpuByThreadTable, formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
+import { FreshBearer, TOKEN_MARGIN_SECONDS } from './fresh-bearer.js';
 import { TOKEN_MINT_PATH } from './token-mint.controller.js';
 import { RECIPE_PATHS } from './nest-recipe.js';
 import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
@@ -48,7 +49,7 @@ const SHAPED = 'shaped public';
 const timed = (pattern: LoadPattern, seconds: number) => ({ pattern, limits: { connections: CONNECTIONS, seconds } });
 
 /** Sends each token of `tokens` once, so every request misses the verified-token cache. */
-function distinctTokenLoad(tokens: readonly string[]): { pattern: LoadPattern; limits: LoadLimits } {
+function distinctTokenLoad(tokens: readonly string[]): RowLoad {
   let next = 0;
   return {
     pattern: {
@@ -92,7 +93,10 @@ const refusedRow = (name: string, headers: Record<string, string>, path = '/me')
 async function discoverRows(server: BenchServer, notes: string[], keep: (row: string) => boolean): Promise<BenchRow[]> {
   const base = server.url;
   const warmSeconds = Math.max(1, ROUND_SECONDS / 2);
-  const fixed = (name: string, pattern: LoadPattern): BenchRow => ({ name, load: (round) => timed(pattern, round < 0 ? warmSeconds : ROUND_SECONDS) });
+  const fixed = (name: string, pattern: LoadPattern | (() => Promise<LoadPattern>)): BenchRow => ({
+    name,
+    load: async (round) => timed(typeof pattern === 'function' ? await pattern() : pattern, round < 0 ? warmSeconds : ROUND_SECONDS),
+  });
   const rows: BenchRow[] = [fixed('public', { path: '/' }), fixed(SHAPED, { path: PRINCIPAL_SHAPED_PATH })];
   const skip = (row: string, error: unknown) => {
     if (!(error instanceof Unavailable)) throw error;
@@ -105,34 +109,40 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
     ['refused: garbage token', { authorization: `Bearer ${randomBytes(96).toString('base64url')}.${randomBytes(192).toString('base64url')}.${randomBytes(64).toString('base64url')}` }],
   ];
 
-  let bearer: Record<string, string> | undefined;
+  let bearer: FreshBearer | undefined;
   try {
-    const { accessToken } = await issueTokens(base, user);
-    bearer = { authorization: `Bearer ${accessToken}` };
-    await checkCredential(base, bearer, 'the access token');
+    let issued = 0;
+    const fresh = await FreshBearer.start(async () => {
+      const { accessToken } = await issueTokens(base, user);
+      if (issued++ > 0) log('renewed the access token before a round');
+      return accessToken;
+    });
+    await checkCredential(base, await fresh.headers(), 'the access token');
+    bearer = fresh;
     rows.push(
-      fixed('jwt', { path: '/me', headers: bearer }),
-      fixed(sameHeaders('jwt'), { path: PRINCIPAL_SHAPED_PATH, headers: bearer }),
-      fixed(guardFloorOf('jwt'), { path: GUARD_FLOOR_PATH, headers: bearer }),
+      fixed('jwt', async () => ({ path: '/me', headers: await fresh.headers() })),
+      fixed(sameHeaders('jwt'), async () => ({ path: PRINCIPAL_SHAPED_PATH, headers: await fresh.headers() })),
+      fixed(guardFloorOf('jwt'), async () => ({ path: GUARD_FLOOR_PATH, headers: await fresh.headers() })),
     );
   } catch (error) {
     skip('jwt', error);
   }
 
   if (bearer && keep('gatehouse cold')) {
+    const fresh = bearer;
     try {
-      const wanted = DISTINCT_PER_ROUND * (ROUNDS + 1);
+      // Each round's tokens are minted while the row is prepared (not measured), so none has
+      // aged or expired by its round.
+      const mint = async () => mintLikeTokens(base, await fresh.current(), DISTINCT_PER_ROUND, TOKEN_MINT_PATH);
       const mintStarted = Date.now();
-      const tokens = await mintLikeTokens(base, bearer.authorization.slice('Bearer '.length), wanted, TOKEN_MINT_PATH);
-      log(`minted ${tokens.length} distinct access tokens in ${((Date.now() - mintStarted) / 1000).toFixed(1)} s`);
-      await checkCredential(base, { authorization: `Bearer ${tokens[tokens.length - 1]}` }, 'the last minted token');
-      const slice = Math.floor(tokens.length / (ROUNDS + 1));
-      if (slice < 100) throw new Unavailable('too few distinct tokens minted');
-      rows.push({ name: 'gatehouse cold', load: (round) => distinctTokenLoad(tokens.slice((round + 1) * slice, (round + 2) * slice)) });
+      const sample = await mint();
+      log(`minted ${sample.length} distinct access tokens in ${((Date.now() - mintStarted) / 1000).toFixed(1)} s`);
+      if (sample.length < DISTINCT_PER_ROUND) throw new Unavailable('too few distinct tokens minted');
+      await checkCredential(base, { authorization: `Bearer ${sample[sample.length - 1]}` }, 'the last minted token');
+      rows.push({ name: 'gatehouse cold', load: async () => distinctTokenLoad(await mint()) });
       // The cached token, loaded exactly the way the cold row is (a header rewritten per request, a
       // fixed count per round): the two differ only in whether the server has seen the token.
-      const cached = Array.from({ length: slice }, () => bearer!.authorization.slice('Bearer '.length));
-      rows.push({ name: COLD_CONTROL, load: () => distinctTokenLoad(cached) });
+      rows.push({ name: COLD_CONTROL, load: async () => distinctTokenLoad(new Array<string>(DISTINCT_PER_ROUND).fill(await fresh.current())) });
     } catch (error) {
       skip('gatehouse cold', error);
     }
@@ -153,6 +163,7 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
   }
 
   if (bearer && keep('graphql jwt')) {
+    const fresh = bearer;
     // The same principal through a GraphQL query: the guard in the GraphQL context, against the same query made public.
     const graphql = (query: string, headers: Record<string, string> = {}): LoadPattern => ({
       path: GRAPHQL_PATH,
@@ -161,8 +172,8 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
       headers: { 'content-type': 'application/json', ...headers },
     });
     try {
-      await checkGraphql(base, GRAPHQL_PATH, GRAPHQL_ME, bearer);
-      rows.push(fixed('graphql shaped public', graphql(GRAPHQL_SHAPED)), fixed('graphql jwt', graphql(GRAPHQL_ME, bearer)));
+      await checkGraphql(base, GRAPHQL_PATH, GRAPHQL_ME, await fresh.headers());
+      rows.push(fixed('graphql shaped public', graphql(GRAPHQL_SHAPED)), fixed('graphql jwt', async () => graphql(GRAPHQL_ME, await fresh.headers())));
     } catch (error) {
       skip('graphql jwt', error);
     }
@@ -184,7 +195,7 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
   }
 
   try {
-    const manager = bearer ?? sessionAuth;
+    const manager = bearer ? await bearer.headers() : sessionAuth;
     if (!manager) throw new Unavailable('no bearer token or session to create a key with');
     const key = await createApiKey(base, manager);
     await checkCredential(base, { 'x-api-key': key }, 'the API key');
@@ -197,7 +208,9 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
   } catch (error) {
     skip('api-key', error);
   }
-  if (bearer) refused.unshift(['refused: bad signature', { authorization: badSignature(bearer.authorization) }]);
+  // Derived once from the first token: the signature is checked before expiry, so it is refused
+  // as a bad signature even after that token's lifetime.
+  if (bearer) refused.unshift(['refused: bad signature', { authorization: `Bearer ${badSignature(bearer.first)}` }]);
   for (const [name, headers] of refused) {
     try {
       await checkRefused(base, headers, `the ${name.replace('refused: ', '')}`);
@@ -259,7 +272,14 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
     const rounds = algorithm === 'EdDSA' ? ROUNDS : Math.min(ROUNDS, 3);
     const samples = await runInterleaved(server, rows, rounds, (message) => log(`${label}: ${message}`), profileFile);
     const loops = algorithm === 'EdDSA' ? await guardLoops(server, rows, label) : [];
-    return { adapter, algorithm, rows: summarizeRounds(samples, 'public', SHAPED), samples, loops, notes };
+    const summaries = summarizeRounds(samples, 'public', SHAPED);
+    // Every row but the refused ones and their floors expects 2xx answers: say so when one did not.
+    for (const { row, non2xx } of summaries) {
+      if (non2xx > 0 && !row.startsWith('refused: ') && !GARBAGE_ROWS.some((garbage) => row === refusalFloorOf(garbage))) {
+        notes.push(`${row}: ${non2xx} answers were not 2xx, and its figures include them`);
+      }
+    }
+    return { adapter, algorithm, rows: summaries, samples, loops, notes };
   } catch (error) {
     console.error(server.output());
     throw error;
@@ -278,7 +298,7 @@ async function guardLoops(server: BenchServer, rows: readonly BenchRow[], label:
   for (const name of GUARD_LOOP_ROWS) {
     const row = rows.find((candidate) => candidate.name === name);
     if (!row) continue;
-    const { pattern } = row.load(0);
+    const { pattern } = await row.load(0);
     if (pattern.setupRequest || (pattern.method ?? 'GET') !== 'GET') continue;
     // A bad signature is a full verify on every call: a twentieth of the calls is plenty.
     const calls = name === 'refused: bad signature' ? Math.max(1_000, GUARD_LOOP_CALLS / 20) : GUARD_LOOP_CALLS;
@@ -324,7 +344,8 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${availableParallelism()} CPUs; ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per row after a warm-up ` +
       `(the ES256 servers: ${Math.min(ROUNDS, 3)}), ` +
       `${CONNECTIONS} connections; each round starts one row later and the server collects its garbage before every round; ` +
-      `"gatehouse cold" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses); the "refused" rows send ` +
+      `"gatehouse cold" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses), minted before the round; ` +
+      `the bench user's access token is renewed before any round that would start with less than ${TOKEN_MARGIN_SECONDS} s of its lifetime left; the "refused" rows send ` +
       `${REFUSED_PER_ROUND} requests per round with a credential that is refused (401): a copy of the jwt row's token with one signature ` +
       `character changed, random base64url in three segments, an API key with a wrong checksum, a session cookie of the wrong shape. ` +
       `"recipe" is the NestJS docs' JWT recipe (@nestjs/jwt + passport-jwt AuthGuard, HS256 with a string secret) on a route of the same ` +

@@ -31,7 +31,7 @@ async function benchAdapter(adapter: string): Promise<RowSummary[]> {
   const server = await startServer(SERVER_ENTRY, { ...process.env, NODE_ENV: 'production', HTTP_ADAPTER: adapter });
   try {
     for (const { name, load } of ROWS) {
-      const { pattern } = load(0);
+      const { pattern } = await load(0);
       const response = await fetch(`${server.url}${pattern.path}`, { headers: pattern.headers, signal: AbortSignal.timeout(10_000) });
       if (response.status !== 200) throw new Error(`${name}: ${pattern.path} answered ${response.status}`);
     }
