@@ -43,4 +43,49 @@ describe('MemoryRateLimitStorage', () => {
     // 'a:k' was the least recently used of four keys in a storage of three: forgotten.
     expect((await storage.increment('k', 60_000, 1, 60_000, 'a')).totalHits).toBe(1);
   });
+
+  it('counts runs and interleavings exactly as a plain least-recently-used map of windows would', () => {
+    // A reference with no shortcut: every count looks its window up and makes it the most recent.
+    const reference = new Map<string, { hits: number; expiresAt: number }>();
+    const countInReference = (name: string): number => {
+      const found = reference.get(name);
+      reference.delete(name);
+      const window = found && clock.now() < found.expiresAt ? found : { hits: 0, expiresAt: clock.now() + 5_000 };
+      reference.set(name, window);
+      if (reference.size > 3) reference.delete(reference.keys().next().value!);
+      return ++window.hits;
+    };
+    let seed = 7;
+    const next = (bound: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % bound;
+    };
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    const seen: number[] = [];
+    let repeats = 0;
+    let previous = '';
+    let key = 'a';
+    for (let step = 0; step < 2_000; step++) {
+      // Runs of one key (what the shortcut serves), switches, evictions and expiries.
+      if (next(6) === 0) key = keys[next(keys.length)];
+      const policy = next(10) === 0 ? 'other' : 'policy';
+      if (next(20) === 0) clock.advance(1_000);
+      const counted = storage.incrementNow(key, 5_000, 1_000_000, 5_000, policy).totalHits;
+      expect(counted).toBe(countInReference(`${policy}:${key}`));
+      seen.push(counted);
+      if (`${policy}:${key}` === previous) repeats++;
+      previous = `${policy}:${key}`;
+    }
+    // The sequence did reach every case: repeats of the key counted last, and keys forgotten or expired and started over.
+    expect(repeats).toBeGreaterThan(1_000);
+    expect(seen.filter((hits) => hits === 1).length).toBeGreaterThan(100);
+    expect(Math.max(...seen)).toBeGreaterThan(10);
+  });
+
+  it('counts a key passed as an equal but new string on the window it counted before', () => {
+    const address = ['127', '0', '0', '1'];
+    for (let i = 1; i <= 3; i++) expect(storage.incrementNow(`rl:${address.join('.')}`, 60_000, 10, 60_000, 'policy').totalHits).toBe(i);
+    storage.incrementNow('other', 60_000, 10, 60_000, 'policy');
+    expect(storage.incrementNow(`rl:${address.join('.')}`, 60_000, 10, 60_000, 'policy').totalHits).toBe(4);
+  });
 });

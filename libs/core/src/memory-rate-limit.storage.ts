@@ -17,6 +17,12 @@ interface Window {
  */
 export class MemoryRateLimitStorage implements RateLimitStorage {
   private readonly windows: LRUCache<string, Window>;
+  /**
+   * The key counted last and its window. Refusals come in runs from one address, and the window
+   * counted last is the most recently used: counting it again needs neither the key's full name
+   * nor the LRU lookup. Only `incrementNow` adds to `windows`, so nothing evicts it in between.
+   */
+  private last: LastCounted | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -32,12 +38,16 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
   /** The synchronous core of `increment`, with the same arguments and the same count. */
   incrementNow(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): ThrottlerStorageRecord {
     const now = this.clock.now();
-    const counted = `${throttlerName}:${key}`;
-    let window = this.windows.get(counted);
+    let last = this.last;
+    if (last === undefined || last.key !== key || last.throttlerName !== throttlerName) {
+      const counted = `${throttlerName}:${key}`;
+      last = this.last = { key, throttlerName, counted, window: this.windows.get(counted) };
+    }
+    let window = last.window;
     // A blocked key starts over when its block ends; an unblocked one when its window ends.
     if (!window || now >= (window.blockedUntil !== 0 ? window.blockedUntil : window.expiresAt)) {
-      window = { hits: 0, expiresAt: now + ttl, blockedUntil: 0 };
-      this.windows.set(counted, window);
+      window = last.window = { hits: 0, expiresAt: now + ttl, blockedUntil: 0 };
+      this.windows.set(last.counted, window);
     }
     window.hits++;
     if (window.blockedUntil === 0 && window.hits > limit) window.blockedUntil = now + Math.max(blockDuration, 1);
@@ -49,6 +59,14 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
       timeToBlockExpire: blocked ? Math.ceil((window.blockedUntil - now) / 1000) : 0,
     };
   }
+}
+
+/** The arguments of the last count, the window's full name and the window. */
+interface LastCounted {
+  readonly key: string;
+  readonly throttlerName: string;
+  readonly counted: string;
+  window: Window | undefined;
 }
 
 /**
