@@ -53,4 +53,26 @@ describe('setRequestPrincipal', () => {
     expect(Object.prototype.hasOwnProperty.call(request, 'principal')).toBe(true);
     expect(request.user).toBe(principal);
   });
+
+  it('treats a request whose prototype inherits a prepared one as a request of that prototype', () => {
+    // Fastify's shape: a request class per plugin context, its prototype inheriting the root's.
+    class RootRequest {}
+    const ContextRequest = function ContextRequest(this: object) {} as unknown as new () => RootRequest;
+    Object.setPrototypeOf(ContextRequest.prototype, RootRequest.prototype);
+    type Slotted = RootRequest & { principal?: Principal; user?: unknown };
+    const root = new RootRequest() as Slotted;
+    const inherited = new ContextRequest() as Slotted;
+    const enriched: Principal = { ...principal, subject: 'u3' };
+    for (const request of [root, inherited]) {
+      setRequestPrincipal(request, principal);
+      expect(Object.keys(request)).toEqual([]);
+      expect(request.user).toBe(principal);
+      // Code after the guard replaces the principal: `user` follows, as nothing assigned `user` itself.
+      request.principal = enriched;
+      expect(request.principal).toBe(enriched);
+      expect(request.user).toBe(enriched);
+    }
+    expect(Object.getOwnPropertyNames(ContextRequest.prototype)).toEqual(['constructor']);
+  });
 });
+

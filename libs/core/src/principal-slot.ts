@@ -6,11 +6,12 @@ const prepared = new WeakSet<object>();
 /** Whether anything has assigned `user` through a prepared prototype yet: until then no request has an entry in `users`. */
 let usersAssigned = false;
 
-function hasProperty(target: object, name: string): boolean {
+/** The object on `target`'s prototype chain (below `Object.prototype`) that defines `name`, if any. */
+function ownerOf(target: object, name: string): object | undefined {
   for (let current: object | null = target; current && current !== Object.prototype; current = Object.getPrototypeOf(current) as object | null) {
-    if (Object.prototype.hasOwnProperty.call(current, name)) return true;
+    if (Object.prototype.hasOwnProperty.call(current, name)) return current;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -30,7 +31,16 @@ function prepare(prototype: object | null): boolean {
     lastPrepared = prototype;
     return true;
   }
-  if (hasProperty(prototype, 'principal') || hasProperty(prototype, 'user')) return false;
+  const principalOwner = ownerOf(prototype, 'principal');
+  const userOwner = ownerOf(prototype, 'user');
+  if (principalOwner !== undefined || userOwner !== undefined) {
+    // Inherited from a prototype prepared here, both accessors are ours: Fastify builds a request
+    // class per plugin context (Mercurius' routes, say), each inheriting the root's prototype.
+    if (principalOwner !== userOwner || !prepared.has(principalOwner!)) return false;
+    prepared.add(prototype);
+    lastPrepared = prototype;
+    return true;
+  }
   Object.defineProperty(prototype, 'principal', {
     configurable: true,
     get(this: object) {
