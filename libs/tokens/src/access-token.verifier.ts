@@ -184,7 +184,7 @@ export class AccessTokenVerifier {
       issuedAt: iat * 1000,
       sessionKey: sid === undefined ? undefined : sessionRevocationKey(sid),
       subjectKey: subjectRevocationKey(sub),
-      ...(kind === 'service' ? { tokenKey: tokenRevocationKey(jti) } : {}),
+      tokenKey: kind === 'service' ? tokenRevocationKey(jti) : undefined,
     };
   }
 

@@ -49,7 +49,16 @@ export class VerifiedTokenCache {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(index, { ...entry, token });
+    // One fixed shape for every entry, whatever the verifier passed.
+    this.entries.set(index, {
+      principal: entry.principal,
+      expiresAt: entry.expiresAt,
+      issuedAt: entry.issuedAt,
+      sessionKey: entry.sessionKey,
+      subjectKey: entry.subjectKey,
+      tokenKey: entry.tokenKey,
+      token,
+    });
   }
 
   delete(token: string): void {
