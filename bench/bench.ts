@@ -13,6 +13,7 @@ import { cpuByThreadTable, formatNumber, goalsTable, loadTable, markdownTable, s
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
 import { FreshBearer, TOKEN_MARGIN_SECONDS } from './fresh-bearer.js';
+import { readCpuTimes, stealShare } from './host-steal.js';
 import { TOKEN_MINT_PATH } from './token-mint.controller.js';
 import { RECIPE_PATHS } from './nest-recipe.js';
 import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
@@ -270,8 +271,12 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
       ? (row: string, round: number) => (PROFILE_ROWS.has(row) ? join(PROFILE_DIR, `${label.replace(/\W+/g, '-')}-${row.replace(/\W+/g, '-')}-${round + 1}.cpuprofile`) : undefined)
       : undefined;
     const rounds = algorithm === 'EdDSA' ? ROUNDS : Math.min(ROUNDS, 3);
+    const cpuBefore = readCpuTimes();
     const samples = await runInterleaved(server, rows, rounds, (message) => log(`${label}: ${message}`), profileFile);
     const loops = algorithm === 'EdDSA' ? await guardLoops(server, rows, label) : [];
+    // A virtual machine shares its host: time the hypervisor gave to others shows up as slower rounds.
+    const stolen = stealShare(cpuBefore, readCpuTimes());
+    if (stolen !== undefined) notes.push(`the hypervisor took ${formatNumber(stolen * 100, 1)} % of the machine's CPU time during this section's rounds and guard loops (steal, /proc/stat)`);
     const summaries = summarizeRounds(samples, 'public', SHAPED);
     // Every row but the refused ones and their floors expects 2xx answers: say so when one did not.
     for (const { row, non2xx } of summaries) {
