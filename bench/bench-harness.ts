@@ -19,6 +19,8 @@ export interface ServerReading {
   mainThreadMicros?: number;
   /** The main thread's garbage-collection pauses so far, in microseconds. */
   gcMicros: number;
+  /** Major (mark-compact) collections so far, forced ones included. */
+  majorGcs?: number;
   /** The in-server guard meter, when the app has a `GatehouseGuard`. */
   guard?: GuardReading;
 }
@@ -77,6 +79,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
           cpuMicros: message.micros,
           systemMicros: message.systemMicros,
           gcMicros: message.gcMicros,
+          majorGcs: message.majorGcs,
           ...(message.mainMicros !== undefined ? { mainThreadMicros: message.mainMicros } : {}),
           ...(message.guard ? { guard: message.guard } : {}),
         });
@@ -189,9 +192,13 @@ export async function runLoad(baseUrl: string, pattern: LoadPattern, limits: Loa
   return { requests: result.requests.total, seconds, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 
-/** Runs one load against `server` and reads the server's meters around it. */
-export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits, profileFile?: string): Promise<RoundSample> {
-  const before = await server.read(true);
+/**
+ * Runs one load against `server` and reads the server's meters around it; with `collect`, the
+ * server collects its garbage (a full collection) and waits for its CPU to go quiet before the
+ * first reading.
+ */
+export async function measureRound(server: BenchServer, row: string, pattern: LoadPattern, limits: LoadLimits, profileFile?: string, collect = false): Promise<RoundSample> {
+  const before = await server.read(collect);
   if (profileFile) await server.profile();
   const load = await runLoad(server.url, pattern, limits);
   if (profileFile) {
@@ -213,7 +220,8 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
   const mainThread =
     before.mainThreadMicros !== undefined && after.mainThreadMicros !== undefined ? { mainThreadMicros: after.mainThreadMicros - before.mainThreadMicros } : {};
   const system = before.systemMicros !== undefined && after.systemMicros !== undefined ? { systemMicros: after.systemMicros - before.systemMicros } : {};
-  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...system, ...mainThread, gcMicros: after.gcMicros - before.gcMicros, ...guard };
+  const majors = before.majorGcs !== undefined && after.majorGcs !== undefined ? { majorGcs: after.majorGcs - before.majorGcs } : {};
+  return { row, ...load, cpuMicros: after.cpuMicros - before.cpuMicros, ...system, ...mainThread, gcMicros: after.gcMicros - before.gcMicros, ...majors, ...guard };
 }
 
 /** How a row is loaded in one round. */
@@ -233,18 +241,38 @@ export interface BenchRow {
 }
 
 /**
- * Warms every row up once, then runs `rounds` rounds that each load every row in turn, so slow
- * drift (thermal, other processes, a growing database) hits all rows alike. The server collects
- * its garbage before every measured round (`measureRound`).
+ * When the server is made to collect its garbage (a full collection, then a wait for its CPU to go
+ * quiet): once, before the warm-up (`section`), or before every round as well (`round`).
+ *
+ * A forced full collection also throws away optimised code: V8 deoptimises every function whose
+ * code holds an object that the collection found dead ("weak objects"; 22 to 94 functions of the
+ * demo's request path each time, traced on Fastify), and the round after it pays for optimising
+ * again (100 to 190 functions a round) on V8's compiler thread and for running slower until then. In a server that runs on, a major
+ * collection comes when the heap has grown enough, not every few seconds, so `section` measures
+ * the rounds in that steady state, and a major collection that the rows' garbage brings about
+ * falls in whichever round reaches it (each sample counts the major collections it saw).
+ */
+export type CollectMode = 'section' | 'round';
+
+export interface InterleaveOptions {
+  collect?: CollectMode;
+  profileFile?: (row: string, round: number) => string | undefined;
+}
+
+/**
+ * Collects the server's garbage, warms every row up once, then runs `rounds` rounds that each load
+ * every row in turn, so slow drift (thermal, other processes, a growing database) hits all rows
+ * alike.
  */
 export async function runInterleaved(
   server: BenchServer,
   rows: readonly BenchRow[],
   rounds: number,
   log: (message: string) => void,
-  profileFile?: (row: string, round: number) => string | undefined,
+  { collect = 'section', profileFile }: InterleaveOptions = {},
 ): Promise<RoundSample[]> {
   log(`warm-up (${rows.map((row) => row.name).join(', ')})`);
+  await server.read(true);
   for (const row of rows) {
     const { pattern, limits } = await row.load(-1);
     await measureRound(server, row.name, pattern, limits);
@@ -256,7 +284,7 @@ export async function runInterleaved(
     // or cache churn it would otherwise inherit).
     for (const row of rows.map((_, index) => rows[(index + round) % rows.length]!)) {
       const { pattern, limits } = await row.load(round);
-      samples.push(await measureRound(server, row.name, pattern, limits, profileFile?.(row.name, round)));
+      samples.push(await measureRound(server, row.name, pattern, limits, profileFile?.(row.name, round), collect === 'round'));
     }
   }
   return samples;

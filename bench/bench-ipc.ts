@@ -6,8 +6,9 @@ import { meterGuard, type GuardLoopReading, type GuardMeter, type GuardReading }
 
 /**
  * Messages between the bench driver and a server it started with `fork()`. `collect` asks for a
- * full garbage collection before the CPU reading (the server runs with `--expose-gc`), so that a
- * round does not pay for garbage the previous row left behind. `guard` is the in-server guard
+ * full garbage collection before the CPU reading (the server runs with `--expose-gc`): before a
+ * section's warm-up, so that it starts from a collected heap, or (`BENCH_COLLECT=round`) before
+ * every round. `guard` is the in-server guard
  * meter (see guard-meter.ts), absent when the app has no `GatehouseGuard`.
  */
 export type ToServer =
@@ -18,7 +19,7 @@ export type ToServer =
   | { type: 'stop' };
 export type FromServer =
   | { type: 'listening'; port: number }
-  | { type: 'cpu'; id: number; micros: number; systemMicros: number; mainMicros?: number; gcMicros: number; guard?: GuardReading }
+  | { type: 'cpu'; id: number; micros: number; systemMicros: number; mainMicros?: number; gcMicros: number; majorGcs: number; guard?: GuardReading }
   | { type: 'profiled'; id: number }
   | { type: 'guard-captured'; id: number }
   | { type: 'guard-loop'; id: number; loop?: GuardLoopReading }
@@ -53,23 +54,31 @@ export function mainThreadMicros(): number | undefined {
   }
 }
 
+/** `PerformanceEntry.detail.kind` of a mark-compact (major) collection (`perf_hooks.constants.NODE_PERFORMANCE_GC_MAJOR`). */
+const GC_MAJOR = 4;
+
 /**
  * The main thread's garbage-collection pauses so far (V8's `gc` performance entries), in
- * microseconds. V8 reports a pause after it ends, through the event loop: `settle` waits for that
- * before a reading. Concurrent marking and the helper threads of a parallel scavenge are not in a
- * pause; their CPU is in `cpuMicros`.
+ * microseconds, and how many of them ended a major (mark-compact) collection. V8 reports a pause
+ * after it ends, through the event loop: `settle` waits for that before a reading. Concurrent
+ * marking and the helper threads of a parallel scavenge are not in a pause; their CPU is in
+ * `cpuMicros`.
  */
-function gcPauses(): { read(): number; settle(): Promise<void> } {
+function gcPauses(): { read(): { micros: number; majors: number }; settle(): Promise<void> } {
   let micros = 0;
-  const add = (entries: readonly { duration: number }[]) => {
-    for (const entry of entries) micros += entry.duration * 1000;
+  let majors = 0;
+  const add = (entries: readonly { duration: number; detail?: unknown }[]) => {
+    for (const entry of entries) {
+      micros += entry.duration * 1000;
+      if ((entry.detail as { kind?: number } | undefined)?.kind === GC_MAJOR) majors += 1;
+    }
   };
   const observer = new PerformanceObserver((list) => add(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return {
     read: () => {
       add(observer.takeRecords());
-      return micros;
+      return { micros, majors };
     },
     settle: () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))),
   };
@@ -157,9 +166,19 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
       if (collected) (globalThis as unknown as { gc: () => void }).gc();
       // The collection's own pause is reported through the event loop, and V8's workers go on
       // sweeping after it returns: both belong before the reading, not to the round after it.
-      void (collected ? pauses.settle().then(quiesce) : pauses.settle()).then(() =>
-        send({ type: 'cpu', id: message.id, micros: cpuMicros(), systemMicros: systemMicros(), mainMicros: mainThreadMicros(), gcMicros: pauses.read(), ...(meter ? { guard: meter.read() } : {}) }),
-      );
+      void (collected ? pauses.settle().then(quiesce) : pauses.settle()).then(() => {
+        const gc = pauses.read();
+        send({
+          type: 'cpu',
+          id: message.id,
+          micros: cpuMicros(),
+          systemMicros: systemMicros(),
+          mainMicros: mainThreadMicros(),
+          gcMicros: gc.micros,
+          majorGcs: gc.majors,
+          ...(meter ? { guard: meter.read() } : {}),
+        });
+      });
     } else if (message.type === 'guard-capture') {
       meter?.capture();
       send({ type: 'guard-captured', id: message.id });

@@ -1,4 +1,4 @@
-import { cpuByThreadTable, formatNumber, formatSigned, goalMet, goalsTable, loadTable, markdownTable, median, medianRoundRatio, summarizeRounds, type RoundSample } from './bench-table.js';
+import { cpuByThreadTable, formatNumber, formatSigned, goalMet, goalsTable, loadTable, majorCollectionsNote, markdownTable, median, medianRoundRatio, summarizeRounds, type RoundSample } from './bench-table.js';
 
 const sample = (row: string, requests: number, seconds: number, cpuMicros: number, non2xx = 0): RoundSample => ({
   row,
@@ -183,5 +183,24 @@ describe('medianRoundRatio and goals', () => {
     expect(lines[2]).toBe('| s | g | 1.20 | ≤ 1.50 | yes | h |');
     expect(lines[3]).toBe('| s | g | 1.20 | ≥ 1.50 | NO | h |');
     expect(lines[4]).toBe('| s | g | – | ≤ 1.50 | – | h |');
+  });
+});
+
+describe('majorCollectionsNote', () => {
+  it('names the rows whose rounds a major collection ended in, with their counts', () => {
+    const samples = [
+      { ...sample('jwt', 10, 1, 10), majorGcs: 0 },
+      { ...sample('gatehouse cold', 10, 1, 10), majorGcs: 2 },
+      { ...sample('session', 10, 1, 10), majorGcs: 1 },
+      { ...sample('gatehouse cold', 10, 1, 10), majorGcs: 1 },
+    ];
+    expect(majorCollectionsNote(samples)).toBe('4 major garbage collections ended during measured rounds (gatehouse cold 3, session 1)');
+    expect(majorCollectionsNote([{ ...sample('jwt', 10, 1, 10), majorGcs: 1 }])).toBe('1 major garbage collection ended during measured rounds (jwt 1)');
+  });
+
+  it('says when none did, and says nothing when the server did not count them', () => {
+    expect(majorCollectionsNote([{ ...sample('jwt', 10, 1, 10), majorGcs: 0 }])).toBe('no major garbage collection ended during a measured round');
+    expect(majorCollectionsNote([sample('jwt', 10, 1, 10), { ...sample('jwt', 10, 1, 10), majorGcs: 1 }])).toBe('');
+    expect(majorCollectionsNote([])).toBe('');
   });
 });

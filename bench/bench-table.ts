@@ -13,6 +13,8 @@ export interface RoundSample {
   mainThreadMicros?: number;
   /** The server's main-thread garbage-collection pauses during the round, in microseconds. */
   gcMicros?: number;
+  /** Major (mark-compact) collections that ended during the round. */
+  majorGcs?: number;
   /** Responses that were not 2xx (a broken credential shows up here, not as speed). */
   non2xx: number;
   /** Connection errors and timeouts. */
@@ -305,4 +307,19 @@ export function cpuByThreadTable(sections: ReadonlyArray<{ adapter: string; rows
     ]),
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
+}
+
+/**
+ * Which rows' measured rounds a major (mark-compact) collection ended in, and how many: with no
+ * forced collection between rounds, that is where the heap's growth was paid for. Empty when the
+ * server did not count them.
+ */
+export function majorCollectionsNote(samples: readonly RoundSample[]): string {
+  if (samples.length === 0 || samples.some((sample) => sample.majorGcs === undefined)) return '';
+  const byRow = new Map<string, number>();
+  for (const { row, majorGcs } of samples) if (majorGcs! > 0) byRow.set(row, (byRow.get(row) ?? 0) + majorGcs!);
+  if (byRow.size === 0) return 'no major garbage collection ended during a measured round';
+  const total = [...byRow.values()].reduce((sum, count) => sum + count, 0);
+  const rows = [...byRow].map(([row, count]) => `${row} ${count}`).join(', ');
+  return `${total} major garbage collection${total === 1 ? '' : 's'} ended during measured rounds (${rows})`;
 }

@@ -3,13 +3,13 @@
 // public reference route shaped like `GET /me`, and the guard's own time measured inside the
 // server; then the cost of one Ed25519 token verification outside any server.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envNumber, runInterleaved, startServer, type BenchRow, type BenchServer, type LoadPattern, type RowLoad } from './bench-harness.js';
+import { envNumber, runInterleaved, startServer, type BenchRow, type CollectMode, type BenchServer, type LoadPattern, type RowLoad } from './bench-harness.js';
 import { benchGoals, controlledBy, GARBAGE_ROWS, guardFloorOf, refusalFloorOf, sameHeaders, type BenchSection, type GuardLoop } from './bench-goals.js';
-import { cpuByThreadTable, formatNumber, goalsTable, loadTable, markdownTable, summarizeRounds } from './bench-table.js';
+import { cpuByThreadTable, formatNumber, goalsTable, loadTable, majorCollectionsNote, markdownTable, summarizeRounds } from './bench-table.js';
 import { GRAPHQL_ME, GRAPHQL_PATH, GRAPHQL_SHAPED } from './graphql-bench.js';
 import { checkCredential, checkGraphql, checkRefused, createApiKey, issueTokens, mintLikeTokens, openSession, recipeToken, registerUser, Unavailable } from './demo-credentials.js';
 import { FreshBearer, TOKEN_MARGIN_SECONDS } from './fresh-bearer.js';
@@ -40,6 +40,18 @@ const SERVER_ENTRY = fileURLToPath(new URL('./demo-server.js', import.meta.url))
 const ONLY_ROWS = process.env.BENCH_ROWS ? new Set(process.env.BENCH_ROWS.split(',').map((name) => name.trim())) : undefined;
 /** A folder: every measured round of the rows in BENCH_PROFILE_ROWS writes the server's CPU profile there. */
 const PROFILE_DIR = process.env.BENCH_PROFILE || undefined;
+/**
+ * `BENCH_COLLECT=round` has the server make a full garbage collection before every measured round,
+ * as the bench did before 8 December 2026; by default it makes one before each section's warm-up
+ * (see `CollectMode` in bench-harness.ts for why).
+ */
+const COLLECT: CollectMode = (() => {
+  const mode = process.env.BENCH_COLLECT || 'section';
+  if (mode !== 'section' && mode !== 'round') throw new Error('BENCH_COLLECT must be "section" or "round"');
+  return mode;
+})();
+/** A file: every measured round's raw sample (requests, seconds, CPU split, guard) is written there as JSON lines. */
+const SAMPLES_FILE = process.env.BENCH_SAMPLES || undefined;
 const PROFILE_ROWS = new Set((process.env.BENCH_PROFILE_ROWS ?? 'jwt,gatehouse cold').split(',').map((name) => name.trim()));
 
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -272,11 +284,14 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
       : undefined;
     const rounds = algorithm === 'EdDSA' ? ROUNDS : Math.min(ROUNDS, 3);
     const cpuBefore = readCpuTimes();
-    const samples = await runInterleaved(server, rows, rounds, (message) => log(`${label}: ${message}`), profileFile);
+    const samples = await runInterleaved(server, rows, rounds, (message) => log(`${label}: ${message}`), { collect: COLLECT, ...(profileFile ? { profileFile } : {}) });
+    const majors = majorCollectionsNote(samples);
+    if (majors) notes.push(majors);
     const loops = algorithm === 'EdDSA' ? await guardLoops(server, rows, label) : [];
     // A virtual machine shares its host: time the hypervisor gave to others shows up as slower rounds.
     const stolen = stealShare(cpuBefore, readCpuTimes());
     if (stolen !== undefined) notes.push(`the hypervisor took ${formatNumber(stolen * 100, 1)} % of the machine's CPU time during this section's rounds and guard loops (steal, /proc/stat)`);
+    if (SAMPLES_FILE) appendFileSync(SAMPLES_FILE, samples.map((sample) => `${JSON.stringify({ section: label, ...sample })}\n`).join(''));
     const summaries = summarizeRounds(samples, 'public', SHAPED);
     // Every row but the refused ones and their floors expects 2xx answers: say so when one did not.
     for (const { row, non2xx } of summaries) {
@@ -348,7 +363,10 @@ async function main(): Promise<void> {
   console.log(
     `Node ${process.version}, ${availableParallelism()} CPUs; ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per row after a warm-up ` +
       `(the ES256 servers: ${Math.min(ROUNDS, 3)}), ` +
-      `${CONNECTIONS} connections; each round starts one row later and the server collects its garbage before every round; ` +
+      `${CONNECTIONS} connections; each round starts one row later; ` +
+      (COLLECT === 'round'
+        ? `the server makes a full garbage collection before every round (BENCH_COLLECT=round), which costs every round the recompilation of the code it deoptimises; `
+        : `the server makes one full garbage collection before the warm-up, and the rounds run on without a forced one (a forced collection deoptimises the request path's code, which every round would then compile again; BENCH_COLLECT=round forces one before every round); `) +
       `"gatehouse cold" sends ${DISTINCT_PER_ROUND} never-seen tokens per round (verified-token cache misses), minted before the round; ` +
       `the bench user's access token is renewed before any round that would start with less than ${TOKEN_MARGIN_SECONDS} s of its lifetime left; the "refused" rows send ` +
       `${REFUSED_PER_ROUND} requests per round with a credential that is refused (401): a copy of the jwt row's token with one signature ` +
