@@ -42,7 +42,7 @@ const ONLY_ROWS = process.env.BENCH_ROWS ? new Set(process.env.BENCH_ROWS.split(
 const PROFILE_DIR = process.env.BENCH_PROFILE || undefined;
 /**
  * `BENCH_COLLECT=round` has the server make a full garbage collection before every measured round,
- * as the bench did before 8 December 2026; by default it makes one before each section's warm-up
+ * as the bench did until 7 December 2026; by default it makes one before each section's warm-up
  * (see `CollectMode` in bench-harness.ts for why).
  */
 const COLLECT: CollectMode = (() => {
