@@ -247,10 +247,11 @@ export interface BenchRow {
  * A forced full collection also throws away optimised code: V8 deoptimises every function whose
  * code holds an object that the collection found dead ("weak objects"; 22 to 94 functions of the
  * demo's request path each time, traced on Fastify), and the round after it pays for optimising
- * again (100 to 190 functions a round) on V8's compiler thread and for running slower until then. In a server that runs on, a major
- * collection comes when the heap has grown enough, not every few seconds, so `section` measures
- * the rounds in that steady state, and a major collection that the rows' garbage brings about
- * falls in whichever round reaches it (each sample counts the major collections it saw).
+ * again (100 to 190 functions a round) on V8's compiler thread and for running slower until then.
+ * In a server that runs on, a major collection comes when the heap has grown enough, not every few
+ * seconds, so `section` measures the rounds in that steady state, and a major collection that the
+ * rows' garbage brings about falls in whichever round reaches it (each sample counts the major
+ * collections it saw).
  */
 export type CollectMode = 'section' | 'round';
 

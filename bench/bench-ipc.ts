@@ -1,15 +1,15 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { meterGuard, type GuardLoopReading, type GuardMeter, type GuardReading } from './guard-meter.js';
 
 /**
  * Messages between the bench driver and a server it started with `fork()`. `collect` asks for a
  * full garbage collection before the CPU reading (the server runs with `--expose-gc`): before a
  * section's warm-up, so that it starts from a collected heap, or (`BENCH_COLLECT=round`) before
- * every round. `guard` is the in-server guard
- * meter (see guard-meter.ts), absent when the app has no `GatehouseGuard`.
+ * every round. `guard` is the in-server guard meter (see guard-meter.ts), absent when the app has
+ * no `GatehouseGuard`.
  */
 export type ToServer =
   | { type: 'cpu'; id: number; collect?: boolean }
@@ -54,9 +54,6 @@ export function mainThreadMicros(): number | undefined {
   }
 }
 
-/** `PerformanceEntry.detail.kind` of a mark-compact (major) collection (`perf_hooks.constants.NODE_PERFORMANCE_GC_MAJOR`). */
-const GC_MAJOR = 4;
-
 /**
  * The main thread's garbage-collection pauses so far (V8's `gc` performance entries), in
  * microseconds, and how many of them ended a major (mark-compact) collection. V8 reports a pause
@@ -70,7 +67,7 @@ function gcPauses(): { read(): { micros: number; majors: number }; settle(): Pro
   const add = (entries: readonly { duration: number; detail?: unknown }[]) => {
     for (const entry of entries) {
       micros += entry.duration * 1000;
-      if ((entry.detail as { kind?: number } | undefined)?.kind === GC_MAJOR) majors += 1;
+      if ((entry.detail as { kind?: number } | undefined)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majors += 1;
     }
   };
   const observer = new PerformanceObserver((list) => add(list.getEntries()));
