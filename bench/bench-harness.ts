@@ -59,6 +59,8 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
 
   const pending = new Map<number, (reading: ServerReading) => void>();
   const loops = new Map<number, (loop: GuardLoopReading | undefined) => void>();
+  /** How to fail each request in flight, by id, when the server answers it with `failed`. */
+  const failures = new Map<number, (error: Error) => void>();
   let nextId = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
@@ -71,6 +73,8 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
       if (message.type === 'listening') {
         clearTimeout(timer);
         resolve(message.port);
+      } else if (message.type === 'failed' && message.id !== undefined) {
+        failures.get(message.id)?.(new Error(`The server could not answer: ${message.message}`));
       } else if (message.type === 'failed') {
         clearTimeout(timer);
         reject(new Error(`${entry} failed to start:\n${message.message}\n${output}`));
@@ -105,7 +109,14 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
       const timer = setTimeout(() => reject(new Error('The server did not answer over IPC')), 30_000);
       pending.set(id, (reading) => {
         clearTimeout(timer);
+        failures.delete(id);
         resolve(reading);
+      });
+      failures.set(id, (error) => {
+        clearTimeout(timer);
+        pending.delete(id);
+        failures.delete(id);
+        reject(error);
       });
       request(message(id));
     });
@@ -124,7 +135,14 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
         const timer = setTimeout(() => reject(new Error('The server did not answer over IPC')), 120_000);
         loops.set(id, (loop) => {
           clearTimeout(timer);
+          failures.delete(id);
           resolve(loop);
+        });
+        failures.set(id, (error) => {
+          clearTimeout(timer);
+          loops.delete(id);
+          failures.delete(id);
+          reject(error);
         });
         request({ type: 'guard-loop', id, calls });
       });

@@ -23,7 +23,8 @@ export type FromServer =
   | { type: 'profiled'; id: number }
   | { type: 'guard-captured'; id: number }
   | { type: 'guard-loop'; id: number; loop?: GuardLoopReading }
-  | { type: 'failed'; message: string };
+  /** The server could not start (no `id`), or could not answer the request `id`. */
+  | { type: 'failed'; id?: number; message: string };
 
 /** Server CPU time so far (user + system, every thread of the process), in microseconds. */
 export function cpuMicros(): number {
@@ -156,7 +157,7 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
     if (message.type === 'profile') {
       void profile(message.file).then(
         () => send({ type: 'profiled', id: message.id }),
-        (error: unknown) => send({ type: 'failed', message: String(error) }),
+        (error: unknown) => send({ type: 'failed', id: message.id, message: String(error) }),
       );
     } else if (message.type === 'cpu') {
       const collected = message.collect === true && typeof (globalThis as { gc?: () => void }).gc === 'function';
@@ -182,7 +183,7 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
     } else if (message.type === 'guard-loop') {
       void (meter ? meter.loop(message.calls) : Promise.resolve(undefined)).then(
         (loop) => send({ type: 'guard-loop', id: message.id, ...(loop ? { loop } : {}) }),
-        (error: unknown) => send({ type: 'failed', message: String(error) }),
+        (error: unknown) => send({ type: 'failed', id: message.id, message: String(error) }),
       );
     } else if (message.type === 'stop') {
       void stop();

@@ -3,7 +3,7 @@
 // public reference route shaped like `GET /me`, and the guard's own time measured inside the
 // server; then the cost of one Ed25519 token verification outside any server.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -279,6 +279,7 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
   try {
     const notes: string[] = [];
     const rows = (await discoverRows(server, notes, keep)).filter((row) => keep(row.name));
+    if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     const profileFile = PROFILE_DIR
       ? (row: string, round: number) => (PROFILE_ROWS.has(row) ? join(PROFILE_DIR, `${label.replace(/\W+/g, '-')}-${row.replace(/\W+/g, '-')}-${round + 1}.cpuprofile`) : undefined)
       : undefined;
