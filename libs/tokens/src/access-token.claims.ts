@@ -26,6 +26,19 @@ function numericDate(claims: Record<string, unknown>, claim: string, required: b
   return value;
 }
 
+/** Each rule set's claims in the order jose checks their presence, worked out once per rule set. */
+const presenceOrders = new WeakMap<AccessTokenClaimRules, readonly string[]>();
+
+/** jose checks presence in the reverse order of `[...requiredClaims, 'iat', 'aud', 'iss']`, each claim once. */
+function presenceOrder(rules: AccessTokenClaimRules): readonly string[] {
+  let order = presenceOrders.get(rules);
+  if (order === undefined) {
+    order = Object.freeze([...new Set([...rules.requiredClaims, 'iat', 'aud', 'iss'].reverse())]);
+    presenceOrders.set(rules, order);
+  }
+  return order;
+}
+
 /**
  * The claim checks of jose's `jwtVerify` for the verifier's options (jose 6 `validateClaimsSet`),
  * in jose's order and with its error classes, run synchronously on a payload whose signature has
@@ -38,9 +51,7 @@ export function checkAccessTokenClaims(header: Record<string, unknown>, claims: 
   if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== normalizeTyp(rules.typ)) {
     throw invalid('unexpected "typ" JWT header value', claims, 'typ');
   }
-  // jose checks presence in the reverse order of [...requiredClaims, 'iat', 'aud', 'iss'].
-  const presence = [...new Set([...rules.requiredClaims, 'iat', 'aud', 'iss'].reverse())];
-  for (const claim of presence) {
+  for (const claim of presenceOrder(rules)) {
     if (!Object.hasOwn(claims, claim)) throw invalid(`missing required "${claim}" claim`, claims, claim, 'missing');
   }
   if (claims.iss !== rules.issuer) throw invalid('unexpected "iss" claim value', claims, 'iss');

@@ -94,7 +94,7 @@ function decodeObject(segment: string): Record<string, unknown> | StructuralReje
     return 'malformed';
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'malformed';
-  if (hasDuplicateTopLevelMembers(text)) return 'duplicate_member';
+  if (hasDuplicateTopLevelMembers(text, value)) return 'duplicate_member';
   return value as Record<string, unknown>;
 }
 
