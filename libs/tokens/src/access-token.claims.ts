@@ -1,6 +1,9 @@
 import { errors } from 'jose';
 
-/** What an access token's claims are checked against: the options the verifier also gives jose in remote mode. */
+/**
+ * What an access token's claims are checked against: the options the verifier also gives jose in
+ * remote mode. Built once and never changed: the presence order is derived once per object.
+ */
 export interface AccessTokenClaimRules {
   issuer: string;
   audiences: readonly string[];
