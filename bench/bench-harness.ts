@@ -87,13 +87,10 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
           ...(message.mainMicros !== undefined ? { mainThreadMicros: message.mainMicros } : {}),
           ...(message.guard ? { guard: message.guard } : {}),
         });
-        pending.delete(message.id);
       } else if (message.type === 'profiled' || message.type === 'guard-captured') {
         pending.get(message.id)?.({ cpuMicros: 0, gcMicros: 0 });
-        pending.delete(message.id);
       } else if (message.type === 'guard-loop') {
         loops.get(message.id)?.(message.loop);
-        loops.delete(message.id);
       }
     });
     child.once('exit', (code) => {
@@ -103,23 +100,30 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
   });
 
   const request = (message: ToServer) => child.send(message);
-  const ask = (message: (id: number) => ToServer) =>
-    new Promise<ServerReading>((resolve, reject) => {
+  /** Sends the message `make(id)` and waits for its answer in `answers`, its `failed`, or the timeout. */
+  const answerOf = <T>(answers: Map<number, (value: T) => void>, timeoutMs: number, make: (id: number) => ToServer) =>
+    new Promise<T>((resolve, reject) => {
       const id = nextId++;
-      const timer = setTimeout(() => reject(new Error('The server did not answer over IPC')), 30_000);
-      pending.set(id, (reading) => {
+      const settle = () => {
         clearTimeout(timer);
+        answers.delete(id);
         failures.delete(id);
-        resolve(reading);
+      };
+      const timer = setTimeout(() => {
+        settle();
+        reject(new Error('The server did not answer over IPC'));
+      }, timeoutMs);
+      answers.set(id, (value) => {
+        settle();
+        resolve(value);
       });
       failures.set(id, (error) => {
-        clearTimeout(timer);
-        pending.delete(id);
-        failures.delete(id);
+        settle();
         reject(error);
       });
-      request(message(id));
+      request(make(id));
     });
+  const ask = (message: (id: number) => ToServer) => answerOf(pending, 30_000, message);
   return {
     url: `http://${BENCH_HOST}:${port}`,
     output: () => output,
@@ -130,22 +134,7 @@ export async function startServer(entry: string, env: NodeJS.ProcessEnv, timeout
     guardLoop: async (send, calls) => {
       await ask((id) => ({ type: 'guard-capture', id }));
       await send();
-      return new Promise<GuardLoopReading | undefined>((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => reject(new Error('The server did not answer over IPC')), 120_000);
-        loops.set(id, (loop) => {
-          clearTimeout(timer);
-          failures.delete(id);
-          resolve(loop);
-        });
-        failures.set(id, (error) => {
-          clearTimeout(timer);
-          loops.delete(id);
-          failures.delete(id);
-          reject(error);
-        });
-        request({ type: 'guard-loop', id, calls });
-      });
+      return answerOf(loops, 120_000, (id) => ({ type: 'guard-loop', id, calls }));
     },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
