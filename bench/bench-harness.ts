@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { RoundSample } from './bench-table.js';
 import type { FromServer, ToServer } from './bench-ipc.js';
 import type { GuardLoopReading, GuardReading } from './guard-meter.js';
+import { stepsBetween } from './guard-steps.js';
 
 /** Benchmarks only ever target this machine's loopback interface. */
 export const BENCH_HOST = '127.0.0.1';
@@ -222,6 +223,7 @@ export async function measureRound(server: BenchServer, row: string, pattern: Lo
           guardDeferred: after.guard.deferred - before.guard.deferred,
           verifyMicros: after.guard.verifyMicros - before.guard.verifyMicros,
           verifyCalls: after.guard.verifyCalls - before.guard.verifyCalls,
+          ...(before.guard.steps && after.guard.steps ? { guardSteps: stepsBetween(before.guard.steps, after.guard.steps) } : {}),
         }
       : {};
   const mainThread =

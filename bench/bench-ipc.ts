@@ -141,7 +141,8 @@ export async function serveForBench(start: () => Promise<INestApplication>, floo
   let meter: GuardMeter | undefined;
   try {
     app = await start();
-    meter = meterGuard(app, floorController);
+    // BENCH_GUARD_STEPS=1 times the guard's steps too (guard-steps.ts): a diagnosis, not the goals' measure.
+    meter = meterGuard(app, floorController, { steps: process.env.BENCH_GUARD_STEPS === '1' });
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -1,3 +1,5 @@
+import type { GuardStepReading } from './guard-steps.js';
+
 /** One measured round of one row: what the load generator saw and the server's CPU time during it. */
 export interface RoundSample {
   row: string;
@@ -26,6 +28,8 @@ export interface RoundSample {
   /** In-server `crypto.verify` meter over the round. */
   verifyMicros?: number;
   verifyCalls?: number;
+  /** The guard's steps over the round (`BENCH_GUARD_STEPS=1`, guard-steps.ts). */
+  guardSteps?: GuardStepReading;
 }
 
 /** A row of the result table: every round of that row added up. */

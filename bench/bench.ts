@@ -18,6 +18,7 @@ import { TOKEN_MINT_PATH } from './token-mint.controller.js';
 import { RECIPE_PATHS } from './nest-recipe.js';
 import { PRINCIPAL_SHAPED_PATH } from './principal-shaped.controller.js';
 import { GUARD_FLOOR_PATH } from './guard-floor.js';
+import { guardStepsTable } from './guard-steps.js';
 import { scaleBench } from './scale-bench.js';
 import { coldPathMicroBench, coldPathTable, microTable, verifyMicroBench } from './verify-micro.js';
 import { COLD_CONTROL, coldPathRows, coldPathServerTable, coldPathThreadsTable } from './cold-path.js';
@@ -419,6 +420,21 @@ async function main(): Promise<void> {
         `pays for what the rest of each request evicts from the caches, and is the figure the goals use.\n`,
     );
     console.log(loopTable);
+  }
+
+  const steps = guardStepsTable(sections);
+  if (steps !== '') {
+    console.log(`\n## The guard's steps, per request (BENCH_GUARD_STEPS=1)\n`);
+    console.log(
+      `The same rounds, with each step of GatehouseGuard.canActivate timed inside the server as well (bench/guard-steps.ts): ` +
+        `the route's policy, the request object, the route's mechanisms, every mechanism's extract, the chosen mechanism's check ` +
+        `(cache lookups, expiry, revocation, CSRF; a first-seen token's signature), the enricher, attaching the principal, and a ` +
+        `refusal's answer (failure budget, rejected promise), in µs per guard call, warm timer cost removed. "the rest" is the guard's ` +
+        `own code between the steps and the step timers' overhead; "one timer pair" is an empty performance.now() pair at the start ` +
+        `of each call, uncorrected: what the instrument costs in place. The step timers slow every call, so the guard column here is ` +
+        `above the meter's figure without them; the goals are checked on runs without BENCH_GUARD_STEPS.\n`,
+    );
+    console.log(steps);
   }
 
   console.log(`\n## One access-token signature check\n`);

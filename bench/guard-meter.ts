@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GatehouseGuard } from '@gatehouse/core';
 import { guardFloor } from './guard-floor.js';
+import { meterGuardSteps, type GuardStepReading } from './guard-steps.js';
 
 /** The guard's time so far inside the server: synchronous `canActivate` runs, and how many were not. */
 export interface GuardReading {
@@ -15,6 +16,8 @@ export interface GuardReading {
   /** Wall time inside `crypto.verify` (the signature checks of first-seen tokens), timer cost removed, in microseconds. */
   verifyMicros: number;
   verifyCalls: number;
+  /** The guard's steps (guard-steps.ts), when the meter was asked to time them. */
+  steps?: GuardStepReading;
 }
 
 /** Mean cost of one `performance.now()` pair, the timer's own share of every timed call. */
@@ -34,9 +37,10 @@ function timerCost(samples = 200_000): number {
  * a refusal returns an already rejected promise, so their wall time is their CPU time; a call that
  * waits for the database is timed only until it returns its promise, and counted apart. Requests
  * of `floorController` are answered by `guardFloor` in the guard's place, timed the same way.
- * Returns a reader, or `undefined` when the app has no `GatehouseGuard`.
+ * With `steps`, each call's steps are timed as well (guard-steps.ts), which slows every call a
+ * little. Returns a reader, or `undefined` when the app has no `GatehouseGuard`.
  */
-export function meterGuard(app: INestApplication, floorController?: Type): GuardMeter | undefined {
+export function meterGuard(app: INestApplication, floorController?: Type, { steps = false }: { steps?: boolean } = {}): GuardMeter | undefined {
   let guard: CanActivate;
   try {
     guard = app.get(GatehouseGuard, { strict: false });
@@ -52,6 +56,7 @@ export function meterGuard(app: INestApplication, floorController?: Type): Guard
   let deferred = 0;
   let capturing = false;
   let captured: ExecutionContext | undefined;
+  const stepMeter = steps ? meterGuardSteps(guard, cost) : undefined;
   // An own property on the one instance Nest calls: every route and the prototype stay as they are.
   guard.canActivate = (context: ExecutionContext) => {
     if (capturing) {
@@ -59,6 +64,9 @@ export function meterGuard(app: INestApplication, floorController?: Type): Guard
       capturing = false;
     }
     const check = floor !== undefined && context.getClass() === floorController ? floor : canActivate;
+    // Only the real guard's steps: the floor's route is answered by the floor.
+    const timedSteps = stepMeter !== undefined && check === canActivate;
+    if (timedSteps) stepMeter.enter();
     const started = performance.now();
     let result: ReturnType<CanActivate['canActivate']> | undefined;
     // `finally`, not catch-and-rethrow: a refusal thrown synchronously (a garbage or refused
@@ -69,13 +77,14 @@ export function meterGuard(app: INestApplication, floorController?: Type): Guard
       return result;
     } finally {
       micros += (performance.now() - started) * 1000 - cost;
+      if (timedSteps) stepMeter.leave();
       calls += 1;
       if (result instanceof Promise) deferred += 1;
     }
   };
   const verify = meterVerify(cost);
   return {
-    read: () => ({ micros, calls, deferred, ...verify() }),
+    read: () => ({ micros, calls, deferred, ...verify(), ...(stepMeter ? { steps: stepMeter.read() } : {}) }),
     capture: () => {
       captured = undefined;
       capturing = true;
