@@ -137,7 +137,7 @@ function typeOnlyExports(lib: Lib): string[] {
 
 /** What tests reach through `@gatehouse/<lib>/testing` (not covered by semver). */
 const TESTING: Record<Lib, string[]> = {
-  core: ['RedisBus', 'documentedDefaults', 'documentedLiteralDefaults', 'resolveGatehouseOptions', 'resolveRateLimitOptions'],
+  core: ['RedisBus', 'declarePrincipalSlot', 'documentedDefaults', 'documentedLiteralDefaults', 'resolveGatehouseOptions', 'resolveRateLimitOptions', 'setRequestPrincipal'],
   tokens: ['VerifiedTokenCache', 'resolveIssuersOptions', 'resolveTokenEndpointsOptions'],
   sessions: ['deriveCsrfToken', 'hashSessionSecret', 'resolveSessionEndpointsOptions'],
   'api-keys': ['API_KEY_SECRET_LENGTH', 'encodeBase62'],
@@ -145,7 +145,7 @@ const TESTING: Record<Lib, string[]> = {
 
 /** Internals that were once exported and must stay out of the public entries. */
 const INTERNALS: Record<Lib, string[]> = {
-  core: ['RedisBus', 'resolveGatehouseOptions', 'loadContextPeers', 'SignInThrottle', 'AuthFailureBudget', 'rateLimitHeaders', 'IS_PUBLIC_KEY', 'refusalBody'],
+  core: ['RedisBus', 'resolveGatehouseOptions', 'declarePrincipalSlot', 'loadContextPeers', 'SignInThrottle', 'AuthFailureBudget', 'rateLimitHeaders', 'IS_PUBLIC_KEY', 'refusalBody'],
   tokens: ['deriveSuccessor', 'hashesEqual', 'hashRefreshToken', 'generateRefreshToken', 'precheckJws', 'TokenRejection', 'VerifiedTokenCache', 'algorithmOf'],
   sessions: ['hashSessionSecret', 'deriveCsrfToken', 'splitScopes', 'readSignIn', 'readPasswordChange'],
   'api-keys': ['encodeBase62', 'assertApiKeyPrefix', 'SERVICE_TOKEN_REVOCATION_TTL_MS'],

@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_FILTER, DiscoveryModule, Reflector } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule, HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthorizeGuard } from './authorize.guard.js';
 import { GatehouseCache } from './cache.interface.js';
 import { Clock, SystemClock } from './clock.js';
@@ -25,6 +25,7 @@ import { RoutePolicies } from './route-policy.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { SecurityEvents } from './security-events.js';
 import { SignIn } from './sign-in.service.js';
+import { declarePrincipalSlot } from './principal-slot.js';
 
 const providers: Provider[] = [
   {
@@ -117,12 +118,15 @@ export class GatehouseModule extends GatehouseConfigurableModule implements OnMo
   constructor(
     @Optional() @Inject(GATEHOUSE_REDIS_BUS) private readonly bus: RedisBus | null,
     @Inject(RevocationStore) private readonly revocations: RevocationStore,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
   }
 
-  /** Loads every revocation in force before the app takes requests. */
+  /** Declares the request's principal slot on Fastify; loads every revocation in force before the app takes requests. */
   async onModuleInit(): Promise<void> {
+    // Fastify: requests are born with a `principal` property, so attaching one is a plain store.
+    declarePrincipalSlot(this.adapterHost?.httpAdapter?.getInstance?.());
     if (this.revocations instanceof DurableRevocationStore) await this.revocations.start();
   }
 

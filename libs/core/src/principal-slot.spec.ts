@@ -75,4 +75,3 @@ describe('setRequestPrincipal', () => {
     expect(Object.getOwnPropertyNames(ContextRequest.prototype)).toEqual(['constructor']);
   });
 });
-

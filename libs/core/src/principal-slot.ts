@@ -2,9 +2,14 @@ import type { Principal } from './principal.interface.js';
 
 const principals = new WeakMap<object, Principal>();
 const users = new WeakMap<object, unknown>();
+/** Prototypes given both accessors here (or inheriting them), whose requests keep the principal in `principals`. */
 const prepared = new WeakSet<object>();
-/** Whether anything has assigned `user` through a prepared prototype yet: until then no request has an entry in `users`. */
+/** Prototypes whose requests are born with an own `principal` (see `declarePrincipalSlot`), given the `user` accessor here. */
+const slotted = new WeakSet<object>();
+/** Whether anything has assigned `user` through an accessor of ours yet: until then no request has an entry in `users`. */
 let usersAssigned = false;
+/** Whether a server has declared the principal slot: until then no request's own `principal` is one. */
+let slotDeclared = false;
 
 /** The object on `target`'s prototype chain (below `Object.prototype`) that defines `name`, if any. */
 function ownerOf(target: object, name: string): object | undefined {
@@ -12,6 +17,37 @@ function ownerOf(target: object, name: string): object | undefined {
     if (Object.prototype.hasOwnProperty.call(current, name)) return current;
   }
   return undefined;
+}
+
+/** Whether `owner` got its `user` accessor here: such an accessor reads `principal`, wherever that lives. */
+function ownUserAccessor(owner: object): boolean {
+  return prepared.has(owner) || slotted.has(owner);
+}
+
+function definePrincipalAccessor(prototype: object): void {
+  Object.defineProperty(prototype, 'principal', {
+    configurable: true,
+    get(this: object) {
+      return principals.get(this);
+    },
+    set(this: object, value: Principal) {
+      principals.set(this, value);
+    },
+  });
+}
+
+/** Until something assigns `req.user` itself, it reads as the principal: nothing to write per request. */
+function defineUserAccessor(prototype: object): void {
+  Object.defineProperty(prototype, 'user', {
+    configurable: true,
+    get(this: { principal?: Principal }) {
+      return usersAssigned && users.has(this) ? users.get(this) : this.principal;
+    },
+    set(this: object, value: unknown) {
+      usersAssigned = true;
+      users.set(this, value);
+    },
+  });
 }
 
 /**
@@ -27,55 +63,88 @@ let lastPrepared: object | undefined;
 function prepare(prototype: object | null): boolean {
   if (prototype === lastPrepared) return true;
   if (!prototype || prototype === Object.prototype) return false;
-  if (prepared.has(prototype)) {
-    lastPrepared = prototype;
-    return true;
-  }
-  const principalOwner = ownerOf(prototype, 'principal');
-  const userOwner = ownerOf(prototype, 'user');
-  if (principalOwner !== undefined || userOwner !== undefined) {
-    // Inherited from a prototype prepared here, both accessors are ours: Fastify builds a request
-    // class per plugin context (Mercurius' routes, say), each inheriting the root's prototype.
-    if (principalOwner !== userOwner || !prepared.has(principalOwner!)) return false;
+  if (!prepared.has(prototype)) {
+    // Inherited accessors of ours are kept: Fastify builds a request class per plugin context
+    // (Mercurius' routes, say), each inheriting the root's prototype.
+    const principalOwner = ownerOf(prototype, 'principal');
+    const userOwner = ownerOf(prototype, 'user');
+    if (principalOwner !== undefined && !prepared.has(principalOwner)) return false;
+    if (userOwner !== undefined && !ownUserAccessor(userOwner)) return false;
+    if (principalOwner === undefined) definePrincipalAccessor(prototype);
+    if (userOwner === undefined) defineUserAccessor(prototype);
     prepared.add(prototype);
-    lastPrepared = prototype;
-    return true;
   }
-  Object.defineProperty(prototype, 'principal', {
-    configurable: true,
-    get(this: object) {
-      return principals.get(this);
-    },
-    set(this: object, value: Principal) {
-      principals.set(this, value);
-    },
-  });
-  Object.defineProperty(prototype, 'user', {
-    configurable: true,
-    // Until something assigns `req.user` itself, it reads as the principal: one WeakMap write per request.
-    get(this: object) {
-      return users.has(this) ? users.get(this) : principals.get(this);
-    },
-    set(this: object, value: unknown) {
-      usersAssigned = true;
-      users.set(this, value);
-    },
-  });
-  prepared.add(prototype);
   lastPrepared = prototype;
+  return true;
+}
+
+/** The slotted prototype seen last: every request of one Fastify context shares it. */
+let lastSlotted: object | undefined;
+
+/**
+ * Requests born with an own `principal` (a declared slot) need only `user`: an accessor on their
+ * prototype that reads `principal`. Not when anything else on the chain defines `user`, or
+ * `principal` (which the own property would shadow).
+ */
+function slot(prototype: object | null): boolean {
+  if (prototype === lastSlotted) return true;
+  if (!prototype || prototype === Object.prototype) return false;
+  if (!slotted.has(prototype)) {
+    const principalOwner = ownerOf(prototype, 'principal');
+    const userOwner = ownerOf(prototype, 'user');
+    if (principalOwner !== undefined && !prepared.has(principalOwner)) return false;
+    if (userOwner !== undefined && !ownUserAccessor(userOwner)) return false;
+    if (userOwner === undefined) defineUserAccessor(prototype);
+    slotted.add(prototype);
+  }
+  lastSlotted = prototype;
   return true;
 }
 
 /** Stores the principal on the request as `principal` and, for passport-style code, `user`. */
 export function setRequestPrincipal(request: { principal?: Principal; user?: unknown }, principal: Principal): void {
   const own = Object.prototype.hasOwnProperty;
-  if (!own.call(request, 'principal') && !own.call(request, 'user') && prepare(Object.getPrototypeOf(request) as object | null)) {
-    principals.set(request, principal);
-    // One WeakMap write per request: the delete that makes `user` read as the principal again is
+  if (!own.call(request, 'user')) {
+    const born = own.call(request, 'principal');
+    // A request born with the slot (Fastify, `declarePrincipalSlot`): one property store. Any
+    // other: one WeakMap write. The delete that makes `user` read as the principal again is
     // needed only once something has assigned `user` (a passport strategy, say).
-    if (usersAssigned) users.delete(request);
-    return;
+    if (born ? slotDeclared && slot(Object.getPrototypeOf(request) as object | null) : prepare(Object.getPrototypeOf(request) as object | null)) {
+      if (born) request.principal = principal;
+      else principals.set(request, principal);
+      if (usersAssigned) users.delete(request);
+      return;
+    }
   }
   request.principal = principal;
   request.user = principal;
+}
+
+/** The part of a Fastify instance `declarePrincipalSlot` uses (no Fastify types in core). */
+interface DecoratableServer {
+  decorateRequest(name: string, value: undefined): unknown;
+  hasRequestDecorator(name: string): boolean;
+}
+
+/**
+ * On Fastify, declares `principal` as a request decorator (`decorateRequest('principal',
+ * undefined)`): every request is then constructed with it as an own property, in its class's
+ * shape, and attaching a principal is one property store instead of a `WeakMap` write. `user`
+ * still reads as the principal, from an accessor on the request's prototype. Nothing happens when
+ * `server` is not a Fastify instance, when the app or a plugin declared `principal` itself, or
+ * when Fastify has started (it refuses decorations then); a plugin context created before the
+ * declaration builds requests without the slot, which keep the accessors. Returns whether the
+ * slot was declared.
+ */
+export function declarePrincipalSlot(server: unknown): boolean {
+  const fastify = server as Partial<DecoratableServer> | null | undefined;
+  if (typeof fastify?.decorateRequest !== 'function' || typeof fastify.hasRequestDecorator !== 'function') return false;
+  if (fastify.hasRequestDecorator('principal')) return false;
+  try {
+    fastify.decorateRequest('principal', undefined);
+  } catch {
+    return false;
+  }
+  slotDeclared = true;
+  return true;
 }
