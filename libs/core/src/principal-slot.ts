@@ -2,10 +2,6 @@ import type { Principal } from './principal.interface.js';
 
 const principals = new WeakMap<object, Principal>();
 const users = new WeakMap<object, unknown>();
-/** Prototypes given both accessors here (or inheriting them), whose requests keep the principal in `principals`. */
-const prepared = new WeakSet<object>();
-/** Prototypes whose requests are born with an own `principal` (see `declarePrincipalSlot`), given the `user` accessor here. */
-const slotted = new WeakSet<object>();
 /** Whether anything has assigned `user` through an accessor of ours yet: until then no request has an entry in `users`. */
 let usersAssigned = false;
 /** Whether a server has declared the principal slot: until then no request's own `principal` is one. */
@@ -17,11 +13,6 @@ function ownerOf(target: object, name: string): object | undefined {
     if (Object.prototype.hasOwnProperty.call(current, name)) return current;
   }
   return undefined;
-}
-
-/** Whether `owner` got its `user` accessor here: such an accessor reads `principal`, wherever that lives. */
-function ownUserAccessor(owner: object): boolean {
-  return prepared.has(owner) || slotted.has(owner);
 }
 
 function definePrincipalAccessor(prototype: object): void {
@@ -51,55 +42,49 @@ function defineUserAccessor(prototype: object): void {
 }
 
 /**
- * Express re-parents every request object (`Object.setPrototypeOf(req, app.request)`), so each
- * property added to it builds a new hidden class: about 2 µs per property per request. Accessors
- * on the shared prototype, backed by WeakMaps, give `request.principal` and `request.user` without
- * adding properties. Prototypes or requests that already define either name (a framework's own
- * `user`) and plain objects are left alone and get ordinary properties.
+ * Prototypes given accessors here. Express re-parents every request object
+ * (`Object.setPrototypeOf(req, app.request)`), so each property added to it builds a new hidden
+ * class: about 2 µs per property per request. Accessors on the shared prototype, backed by
+ * WeakMaps, give `request.principal` and `request.user` without adding properties (`prepared`).
+ * Requests born with an own `principal` (Fastify's, `declarePrincipalSlot`) need only the `user`
+ * accessor, which reads it (`slotted`). Prototypes that define either name otherwise (a
+ * framework's own `user`) and plain objects are left alone and get ordinary properties.
  */
-/** The prototype prepared last: every request of an app shares one, so most calls stop at this check. */
-let lastPrepared: object | undefined;
+class AccessorPrototypes {
+  private readonly members = new WeakSet<object>();
+  /** The prototype admitted last: every request of an app (or Fastify context) shares one, so most calls stop at this check. */
+  private last: object | undefined;
 
-function prepare(prototype: object | null): boolean {
-  if (prototype === lastPrepared) return true;
-  if (!prototype || prototype === Object.prototype) return false;
-  if (!prepared.has(prototype)) {
-    // Inherited accessors of ours are kept: Fastify builds a request class per plugin context
-    // (Mercurius' routes, say), each inheriting the root's prototype.
-    const principalOwner = ownerOf(prototype, 'principal');
-    const userOwner = ownerOf(prototype, 'user');
-    if (principalOwner !== undefined && !prepared.has(principalOwner)) return false;
-    if (userOwner !== undefined && !ownUserAccessor(userOwner)) return false;
-    if (principalOwner === undefined) definePrincipalAccessor(prototype);
-    if (userOwner === undefined) defineUserAccessor(prototype);
-    prepared.add(prototype);
+  constructor(private readonly withPrincipal: boolean) {}
+
+  includes(owner: object): boolean {
+    return this.members.has(owner);
   }
-  lastPrepared = prototype;
-  return true;
+
+  /** Whether requests of `prototype` can use accessors of ours, defining what it lacks. */
+  admit(prototype: object | null): boolean {
+    if (prototype === this.last) return true;
+    if (!prototype || prototype === Object.prototype) return false;
+    if (!this.members.has(prototype)) {
+      // Inherited accessors of ours are kept: Fastify builds a request class per plugin context
+      // (Mercurius' routes, say), each inheriting the root's prototype.
+      const principalOwner = ownerOf(prototype, 'principal');
+      const userOwner = ownerOf(prototype, 'user');
+      if (principalOwner !== undefined && !prepared.includes(principalOwner)) return false;
+      if (userOwner !== undefined && !prepared.includes(userOwner) && !slotted.includes(userOwner)) return false;
+      if (this.withPrincipal && principalOwner === undefined) definePrincipalAccessor(prototype);
+      if (userOwner === undefined) defineUserAccessor(prototype);
+      this.members.add(prototype);
+    }
+    this.last = prototype;
+    return true;
+  }
 }
 
-/** The slotted prototype seen last: every request of one Fastify context shares it. */
-let lastSlotted: object | undefined;
-
-/**
- * Requests born with an own `principal` (a declared slot) need only `user`: an accessor on their
- * prototype that reads `principal`. Not when anything else on the chain defines `user`, or
- * `principal` (which the own property would shadow).
- */
-function slot(prototype: object | null): boolean {
-  if (prototype === lastSlotted) return true;
-  if (!prototype || prototype === Object.prototype) return false;
-  if (!slotted.has(prototype)) {
-    const principalOwner = ownerOf(prototype, 'principal');
-    const userOwner = ownerOf(prototype, 'user');
-    if (principalOwner !== undefined && !prepared.has(principalOwner)) return false;
-    if (userOwner !== undefined && !ownUserAccessor(userOwner)) return false;
-    if (userOwner === undefined) defineUserAccessor(prototype);
-    slotted.add(prototype);
-  }
-  lastSlotted = prototype;
-  return true;
-}
+/** Both accessors: the principal lives in `principals`. */
+const prepared = new AccessorPrototypes(true);
+/** `user` only: the principal is the request's own property. */
+const slotted = new AccessorPrototypes(false);
 
 /** Stores the principal on the request as `principal` and, for passport-style code, `user`. */
 export function setRequestPrincipal(request: { principal?: Principal; user?: unknown }, principal: Principal): void {
@@ -109,7 +94,7 @@ export function setRequestPrincipal(request: { principal?: Principal; user?: unk
     // A request born with the slot (Fastify, `declarePrincipalSlot`): one property store. Any
     // other: one WeakMap write. The delete that makes `user` read as the principal again is
     // needed only once something has assigned `user` (a passport strategy, say).
-    if (born ? slotDeclared && slot(Object.getPrototypeOf(request) as object | null) : prepare(Object.getPrototypeOf(request) as object | null)) {
+    if (born ? slotDeclared && slotted.admit(Object.getPrototypeOf(request) as object | null) : prepared.admit(Object.getPrototypeOf(request) as object | null)) {
       if (born) request.principal = principal;
       else principals.set(request, principal);
       if (usersAssigned) users.delete(request);
