@@ -7,7 +7,7 @@ import { FakeMechanisms } from '../test/support/fake-mechanisms.js';
 import type { BenchSection } from './bench-goals.js';
 import type { RoundSample } from './bench-table.js';
 import { meterGuard, type GuardMeter } from './guard-meter.js';
-import { GUARD_STEPS, guardStepsTable, stepsBetween, type GuardStep, type GuardStepReading } from './guard-steps.js';
+import { guardStepsTable, stepRecord, stepsBetween, type GuardStep, type GuardStepReading } from './guard-steps.js';
 
 @Controller()
 class RoutesController {
@@ -18,7 +18,7 @@ class RoutesController {
 @Module({ providers: [FakeMechanisms] })
 class FakeMechanismsModule {}
 
-const zero = () => Object.fromEntries(GUARD_STEPS.map((step) => [step, 0])) as Record<GuardStep, number>;
+const zero = () => stepRecord(() => 0);
 
 describe('the guard step meter (BENCH_GUARD_STEPS=1)', () => {
   let app: INestApplication;

@@ -19,6 +19,11 @@ import { formatNumber, markdownTable } from './bench-table.js';
 export const GUARD_STEPS = ['policy', 'request', 'resolve', 'extract', 'check', 'enrich', 'attach', 'refusal'] as const;
 export type GuardStep = (typeof GUARD_STEPS)[number];
 
+/** A value per step. */
+export function stepRecord(value: (step: GuardStep) => number): Record<GuardStep, number> {
+  return Object.fromEntries(GUARD_STEPS.map((step) => [step, value(step)])) as Record<GuardStep, number>;
+}
+
 /** Cumulative step times in microseconds (warm timer cost removed), with the calls they cover. */
 export interface GuardStepReading {
   calls: number;
@@ -54,8 +59,8 @@ type Wrap = (owner: object, name: string, step: GuardStep) => void;
  */
 export function meterGuardSteps(guard: object, timerCost: number): { enter(): void; leave(): void; read(): GuardStepReading } {
   const internals = guard as unknown as GuardInternals;
-  const micros = Object.fromEntries(GUARD_STEPS.map((step) => [step, 0])) as Record<GuardStep, number>;
-  const counts = Object.fromEntries(GUARD_STEPS.map((step) => [step, 0])) as Record<GuardStep, number>;
+  const micros = stepRecord(() => 0);
+  const counts = stepRecord(() => 0);
   let calls = 0;
   let timerMicros = 0;
   let active = false;
@@ -112,8 +117,7 @@ export function meterGuardSteps(guard: object, timerCost: number): { enter(): vo
 
 /** `after − before` of two cumulative readings. */
 export function stepsBetween(before: GuardStepReading, after: GuardStepReading): GuardStepReading {
-  const change = (of: (reading: GuardStepReading) => Record<GuardStep, number>) =>
-    Object.fromEntries(GUARD_STEPS.map((step) => [step, of(after)[step] - of(before)[step]])) as Record<GuardStep, number>;
+  const change = (of: (reading: GuardStepReading) => Record<GuardStep, number>) => stepRecord((step) => of(after)[step] - of(before)[step]);
   return { calls: after.calls - before.calls, timerMicros: after.timerMicros - before.timerMicros, micros: change((r) => r.micros), counts: change((r) => r.counts) };
 }
 
