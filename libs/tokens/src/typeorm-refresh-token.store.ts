@@ -3,16 +3,18 @@ import { serializedTransaction, serializeWrite } from '@gatehouse/core';
 import { RefreshFamily } from './refresh-family.entity.js';
 import type { FamilyTouch, RefreshFamilyRecord, RefreshTokenRecord, RefreshTokenStore, SpendOutcome } from './refresh-token-store.interface.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshStatements } from './refresh-token.statements.js';
 
 class FamilyRevoked extends Error {}
 
 /**
  * The default `RefreshTokenStore`, on the app's TypeORM DataSource (SQLite or PostgreSQL).
- * Rotation is one transaction around a conditional `UPDATE … WHERE spent_at IS NULL` whose
- * affected-row count decides the single winner. On PostgreSQL concurrent rotations block on the
- * row lock and then see the winner's commit; on SQLite, where TypeORM runs everything on one
- * connection, every write and transaction waits in core's one write queue (`serializeWrite`), so
- * no write can land inside another's transaction and be rolled back with it.
+ * Rotation hinges on a conditional `UPDATE … WHERE spent_at IS NULL` whose affected-row count
+ * decides the single winner. On PostgreSQL it is one statement (`RefreshStatements`): concurrent
+ * rotations block on the token's row lock and then see the winner's commit. On SQLite it is one
+ * transaction, and since TypeORM runs everything there on one connection, every write and
+ * transaction waits in core's one write queue (`serializeWrite`), so no write can land inside
+ * another's transaction and be rolled back with it.
  */
 export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
   constructor(private readonly resolveDataSource: () => DataSource) {}
@@ -29,32 +31,19 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
   }
 
   async findToken(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamilyRecord } | undefined> {
-    const token = await this.dataSource.getRepository(RefreshToken).findOneBy({ tokenHash });
-    if (!token) return undefined;
-    const family = await this.dataSource.getRepository(RefreshFamily).findOneBy({ id: token.familyId });
-    return family ? { token, family } : undefined;
+    return RefreshStatements.of(this.dataSource).findToken(tokenHash);
   }
 
   async spend(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): Promise<SpendOutcome> {
+    const statements = RefreshStatements.of(this.dataSource);
+    if (statements.spendsInOneStatement) return statements.rotate(tokenHash, successor, familyId, touch);
     try {
       return await this.transaction(async (manager) => {
-        const spent = await manager
-          .createQueryBuilder()
-          .update(RefreshToken)
-          .set({ spentAt: touch.lastUsedAt, successorHash: successor.tokenHash })
-          .where({ tokenHash, spentAt: IsNull() })
-          .execute();
-        if (spent.affected !== 1) return 'already_spent';
-        const now = touch.lastUsedAt;
-        const touched = await manager
-          .createQueryBuilder()
-          .update(RefreshFamily)
-          .set(touch)
-          .where({ id: familyId, revokedAt: IsNull(), expiresAt: MoreThan(now), idleExpiresAt: MoreThan(now) })
-          .execute();
+        const queryRunner = manager.queryRunner!;
+        if (!(await statements.spend(queryRunner, tokenHash, successor, touch))) return 'already_spent';
         // Revoked (or expired) since it was read: undo the spend, issue nothing.
-        if (touched.affected !== 1) throw new FamilyRevoked();
-        await manager.insert(RefreshToken, successor);
+        if (!(await statements.touch(queryRunner, familyId, touch))) throw new FamilyRevoked();
+        await statements.insertSuccessor(queryRunner, successor);
         return 'rotated';
       });
     } catch (error) {
