@@ -175,6 +175,7 @@ describe('faults: Redis down, database refused or stalled, SIGTERM under load (t
       orders: () => call(b.url, 'GET', '/orders', { headers: bearer(device1.access_token) }),
       signIn: () => call(b.url, 'POST', '/auth/token', { body: { email, password: NEW_PASSWORD } }),
       register: () => call(b.url, 'POST', '/auth/register', { body: { email: `x-${Date.now()}@example.com`, password: PASSWORD } }),
+      refresh: () => call(b.url, 'POST', '/auth/refresh', { body: { refresh_token: device1.refresh_token } }),
     })) {
       const answer = await send();
       expect(`${label}: ${answer.status} ${String(answer.body.code)}`).toBe(`${label}: 503 service_unavailable`);
@@ -186,6 +187,10 @@ describe('faults: Redis down, database refused or stalled, SIGTERM under load (t
     expect((await call(a.url, 'GET', '/orders', { headers: bearer(device1.access_token) })).status).toBe(200);
     await proxy.restore();
     await waitFor('B recovers', async () => (await call(b.url, 'GET', '/orders', { headers: bearer(device1.access_token) })).status === 200, 10_000);
+    // The refused refresh spent nothing: the same refresh token rotates now.
+    const rotated = await call(b.url, 'POST', '/auth/refresh', { body: { refresh_token: device1.refresh_token } });
+    expect(rotated.status).toBe(200);
+    device1 = rotated.body as { access_token: string; refresh_token: string };
   });
 
   it('database stalled for B: 503 within the bound, never a hang; automatic recovery', async () => {
@@ -197,6 +202,10 @@ describe('faults: Redis down, database refused or stalled, SIGTERM under load (t
     const signIn = await call(b.url, 'POST', '/auth/token', { body: { email, password: NEW_PASSWORD } });
     expect(signIn.status).toBe(503);
     expect(signIn.ms).toBeLessThan(FAULT_BOUND_MS);
+    const refresh = await call(b.url, 'POST', '/auth/refresh', { body: { refresh_token: device1.refresh_token } });
+    expect(refresh.status).toBe(503);
+    expect(refresh.headers['retry-after']).toMatch(/^\d+$/);
+    expect(refresh.ms).toBeLessThan(FAULT_BOUND_MS);
     expect((await call(b.url, 'GET', '/me', { headers: bearer(device1.access_token) })).status).toBe(200);
     await proxy.restore();
     await waitFor('B recovers', async () => (await call(b.url, 'GET', '/orders', { headers: bearer(device1.access_token) })).status === 200, 15_000);
