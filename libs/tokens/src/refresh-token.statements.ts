@@ -21,10 +21,10 @@ const written = new WeakMap<DataSource, RefreshStatements>();
 /**
  * The statements of a refresh rotation, written once per DataSource from the entities' metadata
  * (table and column names after the app's naming strategy, prefix and schema; the driver's quoting
- * and placeholders), and run as plain SQL: a rotation is on every client's path every few minutes,
- * and building each query through TypeORM's query builders cost more server CPU than the database
- * work itself. Rows are hydrated and values bound through the driver, as TypeORM's own queries do
- * (column transformers included).
+ * and placeholders), and run as plain SQL: every client rotates once per access-token lifetime,
+ * and building each query through TypeORM's query builders took about as much server CPU as the
+ * round trips to the database (profiled in docs/decisions.md). Rows are hydrated and values bound
+ * through the driver, as TypeORM's own queries do (column transformers included).
  *
  * - `findToken`: the token and its family in one joined `SELECT`.
  * - `spend` on PostgreSQL: one statement whose data-modifying CTEs spend the token, touch the
