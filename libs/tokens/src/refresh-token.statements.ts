@@ -6,25 +6,17 @@ import { RefreshToken } from './refresh-token.entity.js';
 /** A column as TypeORM describes it (its type is not exported from the package root). */
 type ColumnMetadata = EntityMetadata['columns'][number];
 
-/** One statement's text and, in placeholder order, the values it binds and their columns. */
-interface Statement {
-  sql: string;
-  params: ReadonlyArray<{ name: string; column: ColumnMetadata | undefined }>;
-}
-
-/** What a rotation binds, by name. */
-type RotationValues = Record<string, unknown>;
-
 /** Per DataSource: its statements, written once. */
 const written = new WeakMap<DataSource, RefreshStatements>();
 
 /**
  * The statements of a refresh rotation, written once per DataSource from the entities' metadata
- * (table and column names after the app's naming strategy, prefix and schema; the driver's quoting
- * and placeholders), and run as plain SQL: every client rotates once per access-token lifetime,
- * and building each query through TypeORM's query builders took about as much server CPU as the
- * round trips to the database (profiled in docs/decisions.md). Rows are hydrated and values bound
- * through the driver, as TypeORM's own queries do (column transformers included).
+ * (table and column names after the app's naming strategy, prefix and schema, in the driver's
+ * quoting), with TypeORM's `:name` parameters as in the other stores' SQL, and run as plain SQL:
+ * every client rotates once per access-token lifetime, and building each query through TypeORM's
+ * query builders took about as much server CPU as the round trips to the database (profiled in
+ * docs/decisions.md). Rows are hydrated through the driver, as TypeORM's own queries are (column
+ * transformers included).
  *
  * - `findToken`: the token and its family in one joined `SELECT`.
  * - `spend` on PostgreSQL: one statement whose data-modifying CTEs spend the token, touch the
@@ -36,12 +28,12 @@ const written = new WeakMap<DataSource, RefreshStatements>();
  *   the family was revoked meanwhile.
  */
 export class RefreshStatements {
-  private readonly findTokenStatement: Statement;
-  private readonly spendStatement: Statement;
-  private readonly touchStatement: Statement;
-  private readonly insertStatement: Statement;
+  private readonly findTokenSql: string;
+  private readonly spendSql: string;
+  private readonly touchSql: string;
+  private readonly insertSql: string;
   /** PostgreSQL: the three writes as one statement. */
-  private readonly rotateStatement: Statement | undefined;
+  private readonly rotateSql: string | undefined;
   private readonly tokenColumns: readonly ColumnMetadata[];
   private readonly familyColumns: readonly ColumnMetadata[];
 
@@ -57,51 +49,39 @@ export class RefreshStatements {
   private constructor(private readonly dataSource: DataSource) {
     const tokens = new Table(dataSource, dataSource.getMetadata(RefreshToken));
     const families = new Table(dataSource, dataSource.getMetadata(RefreshFamily));
+    const alias = (name: string) => dataSource.driver.escape(name);
     this.tokenColumns = tokens.metadata.columns;
     this.familyColumns = families.metadata.columns;
     const selected = [
-      ...this.tokenColumns.map((column) => `t.${tokens.column(column.propertyName)} AS ${this.escape(`t_${column.propertyName}`)}`),
-      ...this.familyColumns.map((column) => `f.${families.column(column.propertyName)} AS ${this.escape(`f_${column.propertyName}`)}`),
+      ...this.tokenColumns.map((column) => `t.${tokens.column(column.propertyName)} AS ${alias(`t_${column.propertyName}`)}`),
+      ...this.familyColumns.map((column) => `f.${families.column(column.propertyName)} AS ${alias(`f_${column.propertyName}`)}`),
     ];
-    this.findTokenStatement = this.statement(
-      (p) =>
-        `SELECT ${selected.join(', ')} FROM ${tokens.name} t INNER JOIN ${families.name} f ON f.${families.column('id')} = t.${tokens.column('familyId')} ` +
-        `WHERE t.${tokens.column('tokenHash')} = ${p('tokenHash', tokens.metadata, 'tokenHash')}`,
-    );
-    const spend = (p: Placeholder, returning: string) =>
-      `UPDATE ${tokens.name} SET ${tokens.column('spentAt')} = ${p('lastUsedAt', tokens.metadata, 'spentAt')}, ` +
-      `${tokens.column('successorHash')} = ${p('successorHash', tokens.metadata, 'successorHash')} ` +
-      `WHERE ${tokens.column('tokenHash')} = ${p('tokenHash', tokens.metadata, 'tokenHash')} AND ${tokens.column('spentAt')} IS NULL${returning}`;
-    const touch = (p: Placeholder, condition: string, returning: string) =>
+    this.findTokenSql =
+      `SELECT ${selected.join(', ')} FROM ${tokens.name} t INNER JOIN ${families.name} f ON f.${families.column('id')} = t.${tokens.column('familyId')} ` +
+      `WHERE t.${tokens.column('tokenHash')} = :tokenHash`;
+    this.spendSql =
+      `UPDATE ${tokens.name} SET ${tokens.column('spentAt')} = :lastUsedAt, ${tokens.column('successorHash')} = :successorHash ` +
+      `WHERE ${tokens.column('tokenHash')} = :tokenHash AND ${tokens.column('spentAt')} IS NULL`;
+    this.touchSql =
       `UPDATE ${families.name} SET ` +
-      (['lastUsedAt', 'idleExpiresAt', 'purgeAfter', 'ip', 'userAgent'] as const)
-        .map((property) => `${families.column(property)} = ${p(property, families.metadata, property)}`)
-        .join(', ') +
-      ` WHERE ${families.column('id')} = ${p('familyId', families.metadata, 'id')} AND ${families.column('revokedAt')} IS NULL` +
-      ` AND ${families.column('expiresAt')} > ${p('lastUsedAt', families.metadata, 'expiresAt')}` +
-      ` AND ${families.column('idleExpiresAt')} > ${p('lastUsedAt', families.metadata, 'idleExpiresAt')}${condition}${returning}`;
-    const successorColumns = ['tokenHash', 'familyId', 'createdAt', 'spentAt', 'successorHash'] as const;
-    const successorValues = (p: Placeholder) =>
-      successorColumns.map((property) => (property === 'spentAt' || property === 'successorHash' ? 'NULL' : p(`successor.${property}`, tokens.metadata, property)));
-    const insertInto = `INSERT INTO ${tokens.name} (${successorColumns.map((property) => tokens.column(property)).join(', ')})`;
-    this.spendStatement = this.statement((p) => spend(p, ''));
-    this.touchStatement = this.statement((p) => touch(p, '', ''));
-    this.insertStatement = this.statement((p) => `${insertInto} VALUES (${successorValues(p).join(', ')})`);
-    this.rotateStatement =
+      (['lastUsedAt', 'idleExpiresAt', 'purgeAfter', 'ip', 'userAgent'] as const).map((property) => `${families.column(property)} = :${property}`).join(', ') +
+      ` WHERE ${families.column('id')} = :familyId AND ${families.column('revokedAt')} IS NULL` +
+      ` AND ${families.column('expiresAt')} > :lastUsedAt AND ${families.column('idleExpiresAt')} > :lastUsedAt`;
+    const insertInto = `INSERT INTO ${tokens.name} (${(['tokenHash', 'familyId', 'createdAt', 'spentAt', 'successorHash'] as const).map((property) => tokens.column(property)).join(', ')})`;
+    const successor = ':successorHash, :familyId, :successorCreatedAt, NULL, NULL';
+    this.insertSql = `${insertInto} VALUES (${successor})`;
+    this.rotateSql =
       dataSource.options.type === 'postgres'
-        ? this.statement(
-            (p) =>
-              `WITH spent AS (${spend(p, ` RETURNING 1`)}), ` +
-              `touched AS (${touch(p, ' AND EXISTS (SELECT 1 FROM spent)', ' RETURNING 1')}), ` +
-              `inserted AS (${insertInto} SELECT ${successorValues(p).join(', ')} FROM touched RETURNING 1) ` +
-              `SELECT (SELECT count(*) FROM spent)::int AS spent, (SELECT count(*) FROM inserted)::int AS inserted`,
-          )
+        ? `WITH spent AS (${this.spendSql} RETURNING 1), ` +
+          `touched AS (${this.touchSql} AND EXISTS (SELECT 1 FROM spent) RETURNING 1), ` +
+          `inserted AS (${insertInto} SELECT ${successor} FROM touched RETURNING 1) ` +
+          'SELECT (SELECT count(*) FROM spent)::int AS spent, (SELECT count(*) FROM inserted)::int AS inserted'
         : undefined;
   }
 
   /** The token with this hash and its family, in one query. */
   async findToken(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamilyRecord } | undefined> {
-    const rows = (await this.run(this.dataSource, this.findTokenStatement, { tokenHash })) as ObjectLiteral[];
+    const rows = (await this.dataSource.query(...this.bind(this.findTokenSql, { tokenHash }))) as ObjectLiteral[];
     const row = rows[0];
     if (row === undefined) return undefined;
     return { token: this.hydrate(new RefreshToken(), this.tokenColumns, row, 't_'), family: this.hydrate(new RefreshFamily(), this.familyColumns, row, 'f_') };
@@ -109,13 +89,13 @@ export class RefreshStatements {
 
   /** PostgreSQL only: the whole rotation in one statement, outside any transaction. */
   get spendsInOneStatement(): boolean {
-    return this.rotateStatement !== undefined;
+    return this.rotateSql !== undefined;
   }
 
   /** `spendsInOneStatement`: spends, touches and inserts, each only after the one before changed a row. */
   async rotate(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): Promise<SpendOutcome> {
-    if (!this.rotateStatement) throw new TypeError('One-statement rotations are written for PostgreSQL only');
-    const rows = (await this.run(this.dataSource, this.rotateStatement, rotationValues(tokenHash, successor, familyId, touch))) as Array<{ spent: number; inserted: number }>;
+    if (!this.rotateSql) throw new TypeError('One-statement rotations are written for PostgreSQL only');
+    const rows = (await this.dataSource.query(...this.bind(this.rotateSql, rotationValues(tokenHash, successor, familyId, touch)))) as Array<{ spent: number; inserted: number }>;
     const { spent, inserted } = rows[0]!;
     if (spent !== 1) return 'already_spent';
     return inserted === 1 ? 'rotated' : 'family_revoked';
@@ -123,31 +103,27 @@ export class RefreshStatements {
 
   /** Inside the caller's transaction: spends the token if unspent; false when another rotation did. */
   async spend(queryRunner: QueryRunner, tokenHash: string, successor: RefreshTokenRecord, touch: FamilyTouch): Promise<boolean> {
-    return (await this.affected(queryRunner, this.spendStatement, rotationValues(tokenHash, successor, successor.familyId, touch))) === 1;
+    return (await this.affected(queryRunner, this.spendSql, rotationValues(tokenHash, successor, successor.familyId, touch))) === 1;
   }
 
   /** Inside the caller's transaction: touches the family if still live; false when it was revoked or expired. */
   async touch(queryRunner: QueryRunner, familyId: string, touch: FamilyTouch): Promise<boolean> {
-    return (await this.affected(queryRunner, this.touchStatement, { ...touch, familyId })) === 1;
+    return (await this.affected(queryRunner, this.touchSql, { ...touch, familyId })) === 1;
   }
 
   /** Inside the caller's transaction: inserts the successor, unspent. */
   async insertSuccessor(queryRunner: QueryRunner, successor: RefreshTokenRecord): Promise<void> {
-    await this.affected(queryRunner, this.insertStatement, prefixed('successor.', successor));
+    await this.affected(queryRunner, this.insertSql, { successorHash: successor.tokenHash, familyId: successor.familyId, successorCreatedAt: successor.createdAt });
   }
 
-  private async affected(queryRunner: QueryRunner, statement: Statement, values: RotationValues): Promise<number | undefined> {
-    const result = await queryRunner.query(statement.sql, this.bind(statement, values), true);
+  private async affected(queryRunner: QueryRunner, sql: string, values: ObjectLiteral): Promise<number | undefined> {
+    const result = await queryRunner.query(...this.bind(sql, values), true);
     return (result as { affected?: number }).affected;
   }
 
-  private run(dataSource: DataSource, statement: Statement, values: RotationValues): Promise<unknown> {
-    return dataSource.query(statement.sql, this.bind(statement, values));
-  }
-
-  private bind(statement: Statement, values: RotationValues): unknown[] {
-    const driver = this.dataSource.driver;
-    return statement.params.map(({ name, column }) => (column ? driver.preparePersistentValue(values[name], column) : values[name]));
+  /** The driver's placeholders for the `:name` parameters, and their values in order. */
+  private bind(sql: string, values: ObjectLiteral): [string, unknown[]] {
+    return this.dataSource.driver.escapeQueryWithParameters(sql, values) as [string, unknown[]];
   }
 
   private hydrate<T extends ObjectLiteral>(target: T, columns: readonly ColumnMetadata[], row: ObjectLiteral, prefix: string): T {
@@ -155,23 +131,7 @@ export class RefreshStatements {
     for (const column of columns) (target as ObjectLiteral)[column.propertyName] = driver.prepareHydratedValue(row[`${prefix}${column.propertyName}`], column);
     return target;
   }
-
-  private statement(write: (placeholder: Placeholder) => string): Statement {
-    const params: Array<{ name: string; column: ColumnMetadata | undefined }> = [];
-    const sql = write((name, metadata, property) => {
-      params.push({ name, column: metadata.findColumnWithPropertyName(property) });
-      return this.dataSource.driver.createParameter(name, params.length - 1);
-    });
-    return { sql, params };
-  }
-
-  private escape(name: string): string {
-    return this.dataSource.driver.escape(name);
-  }
 }
-
-/** Writes a placeholder for the value `name`, bound as `property` of the entity `metadata` is. */
-type Placeholder = (name: string, metadata: EntityMetadata, property: string) => string;
 
 /** An entity's table and column names, quoted for the driver. */
 class Table {
@@ -195,12 +155,6 @@ class Table {
   }
 }
 
-function rotationValues(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): RotationValues {
-  return { tokenHash, successorHash: successor.tokenHash, familyId, ...touch, ...prefixed('successor.', successor) };
-}
-
-function prefixed(prefix: string, record: object): RotationValues {
-  const values: RotationValues = {};
-  for (const [key, value] of Object.entries(record)) values[`${prefix}${key}`] = value;
-  return values;
+function rotationValues(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): ObjectLiteral {
+  return { ...touch, tokenHash, familyId, successorHash: successor.tokenHash, successorCreatedAt: successor.createdAt };
 }
