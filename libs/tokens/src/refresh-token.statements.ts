@@ -6,17 +6,30 @@ import { RefreshToken } from './refresh-token.entity.js';
 /** A column as TypeORM describes it (its type is not exported from the package root). */
 type ColumnMetadata = EntityMetadata['columns'][number];
 
+/** One statement in the driver's placeholders, and the names of the values it binds, in their order. */
+interface Statement {
+  readonly sql: string;
+  readonly names: readonly string[];
+}
+
 /** Per DataSource: its statements, written once. */
 const written = new WeakMap<DataSource, RefreshStatements>();
+
+/** The statements' `:name` parameters, each standing for itself while the placeholders are written. */
+const PARAMETERS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['tokenHash', 'familyId', 'successorHash', 'successorCreatedAt', 'lastUsedAt', 'idleExpiresAt', 'purgeAfter', 'ip', 'userAgent'].map((name) => [name, name]),
+);
 
 /**
  * The statements of a refresh rotation, written once per DataSource from the entities' metadata
  * (table and column names after the app's naming strategy, prefix and schema, in the driver's
- * quoting), with TypeORM's `:name` parameters as in the other stores' SQL, and run as plain SQL:
- * every client rotates once per access-token lifetime, and building each query through TypeORM's
- * query builders took about as much server CPU as the round trips to the database (profiled in
- * docs/decisions.md). Rows are hydrated through the driver, as TypeORM's own queries are (column
- * transformers included).
+ * quoting), with TypeORM's `:name` parameters turned into the driver's placeholders once, and run
+ * as plain SQL: every client rotates once per access-token lifetime, and building each query
+ * through TypeORM's query builders took about as much server CPU as the round trips to the
+ * database (profiled in docs/decisions.md). Every value is bound, never written into the text, so
+ * each statement's text is the same on every rotation and SQLite's statement cache prepares it
+ * once. Rows are hydrated through the driver, as TypeORM's own queries are (column transformers
+ * included).
  *
  * - `findToken`: the token and its family in one joined `SELECT`.
  * - `spend` on PostgreSQL: one statement whose data-modifying CTEs spend the token, touch the
@@ -28,12 +41,12 @@ const written = new WeakMap<DataSource, RefreshStatements>();
  *   the family was revoked meanwhile.
  */
 export class RefreshStatements {
-  private readonly findTokenSql: string;
-  private readonly spendSql: string;
-  private readonly touchSql: string;
-  private readonly insertSql: string;
+  private readonly findTokenStatement: Statement;
+  private readonly spendStatement: Statement;
+  private readonly touchStatement: Statement;
+  private readonly insertStatement: Statement;
   /** PostgreSQL: the three writes as one statement. */
-  private readonly rotateSql: string | undefined;
+  private readonly rotateStatement: Statement | undefined;
   private readonly tokenColumns: readonly ColumnMetadata[];
   private readonly familyColumns: readonly ColumnMetadata[];
 
@@ -56,32 +69,37 @@ export class RefreshStatements {
       ...this.tokenColumns.map((column) => `t.${tokens.column(column.propertyName)} AS ${alias(`t_${column.propertyName}`)}`),
       ...this.familyColumns.map((column) => `f.${families.column(column.propertyName)} AS ${alias(`f_${column.propertyName}`)}`),
     ];
-    this.findTokenSql =
-      `SELECT ${selected.join(', ')} FROM ${tokens.name} t INNER JOIN ${families.name} f ON f.${families.column('id')} = t.${tokens.column('familyId')} ` +
-      `WHERE t.${tokens.column('tokenHash')} = :tokenHash`;
-    this.spendSql =
+    const spend =
       `UPDATE ${tokens.name} SET ${tokens.column('spentAt')} = :lastUsedAt, ${tokens.column('successorHash')} = :successorHash ` +
       `WHERE ${tokens.column('tokenHash')} = :tokenHash AND ${tokens.column('spentAt')} IS NULL`;
-    this.touchSql =
+    const touch =
       `UPDATE ${families.name} SET ` +
       (['lastUsedAt', 'idleExpiresAt', 'purgeAfter', 'ip', 'userAgent'] as const).map((property) => `${families.column(property)} = :${property}`).join(', ') +
       ` WHERE ${families.column('id')} = :familyId AND ${families.column('revokedAt')} IS NULL` +
       ` AND ${families.column('expiresAt')} > :lastUsedAt AND ${families.column('idleExpiresAt')} > :lastUsedAt`;
     const insertInto = `INSERT INTO ${tokens.name} (${(['tokenHash', 'familyId', 'createdAt', 'spentAt', 'successorHash'] as const).map((property) => tokens.column(property)).join(', ')})`;
     const successor = ':successorHash, :familyId, :successorCreatedAt, NULL, NULL';
-    this.insertSql = `${insertInto} VALUES (${successor})`;
-    this.rotateSql =
+    this.findTokenStatement = this.statement(
+      `SELECT ${selected.join(', ')} FROM ${tokens.name} t INNER JOIN ${families.name} f ON f.${families.column('id')} = t.${tokens.column('familyId')} ` +
+        `WHERE t.${tokens.column('tokenHash')} = :tokenHash`,
+    );
+    this.spendStatement = this.statement(spend);
+    this.touchStatement = this.statement(touch);
+    this.insertStatement = this.statement(`${insertInto} VALUES (${successor})`);
+    this.rotateStatement =
       dataSource.options.type === 'postgres'
-        ? `WITH spent AS (${this.spendSql} RETURNING 1), ` +
-          `touched AS (${this.touchSql} AND EXISTS (SELECT 1 FROM spent) RETURNING 1), ` +
-          `inserted AS (${insertInto} SELECT ${successor} FROM touched RETURNING 1) ` +
-          'SELECT (SELECT count(*) FROM spent)::int AS spent, (SELECT count(*) FROM inserted)::int AS inserted'
+        ? this.statement(
+            `WITH spent AS (${spend} RETURNING 1), ` +
+              `touched AS (${touch} AND EXISTS (SELECT 1 FROM spent) RETURNING 1), ` +
+              `inserted AS (${insertInto} SELECT ${successor} FROM touched RETURNING 1) ` +
+              'SELECT (SELECT count(*) FROM spent)::int AS spent, (SELECT count(*) FROM inserted)::int AS inserted',
+          )
         : undefined;
   }
 
   /** The token with this hash and its family, in one query. */
   async findToken(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamilyRecord } | undefined> {
-    const rows = (await this.dataSource.query(...this.bind(this.findTokenSql, { tokenHash }))) as ObjectLiteral[];
+    const rows = (await this.run(this.findTokenStatement, { tokenHash })) as ObjectLiteral[];
     const row = rows[0];
     if (row === undefined) return undefined;
     return { token: this.hydrate(new RefreshToken(), this.tokenColumns, row, 't_'), family: this.hydrate(new RefreshFamily(), this.familyColumns, row, 'f_') };
@@ -89,13 +107,13 @@ export class RefreshStatements {
 
   /** PostgreSQL only: the whole rotation in one statement, outside any transaction. */
   get spendsInOneStatement(): boolean {
-    return this.rotateSql !== undefined;
+    return this.rotateStatement !== undefined;
   }
 
   /** `spendsInOneStatement`: spends, touches and inserts, each only after the one before changed a row. */
   async rotate(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): Promise<SpendOutcome> {
-    if (!this.rotateSql) throw new TypeError('One-statement rotations are written for PostgreSQL only');
-    const rows = (await this.dataSource.query(...this.bind(this.rotateSql, rotationValues(tokenHash, successor, familyId, touch)))) as Array<{ spent: number; inserted: number }>;
+    if (!this.rotateStatement) throw new TypeError('One-statement rotations are written for PostgreSQL only');
+    const rows = (await this.run(this.rotateStatement, rotationValues(tokenHash, successor, familyId, touch))) as Array<{ spent: number; inserted: number }>;
     const { spent, inserted } = rows[0]!;
     if (spent !== 1) return 'already_spent';
     return inserted === 1 ? 'rotated' : 'family_revoked';
@@ -103,27 +121,40 @@ export class RefreshStatements {
 
   /** Inside the caller's transaction: spends the token if unspent; false when another rotation did. */
   async spend(queryRunner: QueryRunner, tokenHash: string, successor: RefreshTokenRecord, touch: FamilyTouch): Promise<boolean> {
-    return (await this.affected(queryRunner, this.spendSql, rotationValues(tokenHash, successor, successor.familyId, touch))) === 1;
+    return (await this.affected(queryRunner, this.spendStatement, rotationValues(tokenHash, successor, successor.familyId, touch))) === 1;
   }
 
   /** Inside the caller's transaction: touches the family if still live; false when it was revoked or expired. */
   async touch(queryRunner: QueryRunner, familyId: string, touch: FamilyTouch): Promise<boolean> {
-    return (await this.affected(queryRunner, this.touchSql, { ...touch, familyId })) === 1;
+    return (await this.affected(queryRunner, this.touchStatement, { ...touch, familyId })) === 1;
   }
 
   /** Inside the caller's transaction: inserts the successor, unspent. */
   async insertSuccessor(queryRunner: QueryRunner, successor: RefreshTokenRecord): Promise<void> {
-    await this.affected(queryRunner, this.insertSql, { successorHash: successor.tokenHash, familyId: successor.familyId, successorCreatedAt: successor.createdAt });
+    await this.affected(queryRunner, this.insertStatement, { successorHash: successor.tokenHash, familyId: successor.familyId, successorCreatedAt: successor.createdAt });
   }
 
-  private async affected(queryRunner: QueryRunner, sql: string, values: ObjectLiteral): Promise<number | undefined> {
-    const result = await queryRunner.query(...this.bind(sql, values), true);
+  private async affected(queryRunner: QueryRunner, statement: Statement, values: ObjectLiteral): Promise<number | undefined> {
+    const result = await queryRunner.query(statement.sql, bind(statement, values), true);
     return (result as { affected?: number }).affected;
   }
 
-  /** The driver's placeholders for the `:name` parameters, and their values in order. */
-  private bind(sql: string, values: ObjectLiteral): [string, unknown[]] {
-    return this.dataSource.driver.escapeQueryWithParameters(sql, values) as [string, unknown[]];
+  private run(statement: Statement, values: ObjectLiteral): Promise<unknown> {
+    return this.dataSource.query(statement.sql, bind(statement, values));
+  }
+
+  /**
+   * `sql` with its `:name` parameters in the driver's placeholders, written by TypeORM's own
+   * `escapeQueryWithParameters` once. Each name is passed as its own value: a string is always
+   * bound, whereas TypeORM's SQLite driver writes a number into the text itself, which at run time
+   * would make every rotation's statement new to the statement cache.
+   */
+  private statement(sql: string): Statement {
+    const [text, names] = this.dataSource.driver.escapeQueryWithParameters(sql, PARAMETERS) as [string, string[]];
+    // A `:name` left in the text was not declared (`::int` is PostgreSQL's cast).
+    const unknown = /(?<!:):[A-Za-z]\w*/.exec(text);
+    if (unknown) throw new TypeError(`Refresh statement parameter ${unknown[0]} is not declared`);
+    return { sql: text, names };
   }
 
   private hydrate<T extends ObjectLiteral>(target: T, columns: readonly ColumnMetadata[], row: ObjectLiteral, prefix: string): T {
@@ -153,6 +184,11 @@ class Table {
     if (!column) throw new TypeError(`${this.metadata.name} has no column for "${property}"`);
     return this.dataSource.driver.escape(column.databaseName);
   }
+}
+
+/** The values of `statement`'s placeholders, in their order. */
+function bind(statement: Statement, values: ObjectLiteral): unknown[] {
+  return statement.names.map((name) => values[name]);
 }
 
 function rotationValues(tokenHash: string, successor: RefreshTokenRecord, familyId: string, touch: FamilyTouch): ObjectLiteral {
