@@ -21,7 +21,7 @@ import { GUARD_FLOOR_PATH } from './guard-floor.js';
 import { guardStepsTable } from './guard-steps.js';
 import { scaleBench } from './scale-bench.js';
 import { coldPathMicroBench, coldPathTable, microTable, verifyMicroBench } from './verify-micro.js';
-import { COLD_CONTROL, coldPathRows, coldPathServerTable, coldPathThreadsTable } from './cold-path.js';
+import { COLD_CONTROL, FLOOR_COLD, FLOOR_COLD_CONTROL, coldPathRows, coldPathServerTable, coldPathThreadsTable } from './cold-path.js';
 
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'express,fastify').split(',').map((name) => name.trim());
 const ROUND_SECONDS = envNumber('BENCH_ROUND_SECONDS', 3, 1, 5);
@@ -62,12 +62,12 @@ const SHAPED = 'shaped public';
 
 const timed = (pattern: LoadPattern, seconds: number) => ({ pattern, limits: { connections: CONNECTIONS, seconds } });
 
-/** Sends each token of `tokens` once, so every request misses the verified-token cache. */
-function distinctTokenLoad(tokens: readonly string[]): RowLoad {
+/** Sends each token of `tokens` once to `GET /me` (or `path`), so every request misses the verified-token cache. */
+function distinctTokenLoad(tokens: readonly string[], path = '/me'): RowLoad {
   let next = 0;
   return {
     pattern: {
-      path: '/me',
+      path,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }),
     },
     limits: { connections: CONNECTIONS, amount: tokens.length },
@@ -157,6 +157,9 @@ async function discoverRows(server: BenchServer, notes: string[], keep: (row: st
       // The cached token, loaded exactly the way the cold row is (a header rewritten per request, a
       // fixed count per round): the two differ only in whether the server has seen the token.
       rows.push({ name: COLD_CONTROL, load: async () => distinctTokenLoad(new Array<string>(DISTINCT_PER_ROUND).fill(await fresh.current())) });
+      // Both again to the guard floor, where one signature check takes the guard's place.
+      rows.push({ name: FLOOR_COLD, load: async () => distinctTokenLoad(await mint(), GUARD_FLOOR_PATH) });
+      rows.push({ name: FLOOR_COLD_CONTROL, load: async () => distinctTokenLoad(new Array<string>(DISTINCT_PER_ROUND).fill(await fresh.current()), GUARD_FLOOR_PATH) });
     } catch (error) {
       skip('gatehouse cold', error);
     }
@@ -262,7 +265,7 @@ async function benchAdapter(adapter: string, algorithm: 'EdDSA' | 'ES256'): Prom
   const label = algorithm === 'EdDSA' ? adapter : `${adapter} (${algorithm})`;
   const keep = (row: string) => {
     // Control rows run whenever the rows they control do.
-    const name = row === COLD_CONTROL ? 'gatehouse cold' : row === 'graphql shaped public' ? 'graphql jwt' : (controlledBy(row) ?? row);
+    const name = [COLD_CONTROL, FLOOR_COLD, FLOOR_COLD_CONTROL].includes(row) ? 'gatehouse cold' : row === 'graphql shaped public' ? 'graphql jwt' : (controlledBy(row) ?? row);
     // The same-headers and floor controls serve the cached-check goals, which are EdDSA's only.
     if (algorithm !== 'EdDSA' && controlledBy(row) !== undefined) return false;
     return name === 'public' || name === SHAPED || ((!ONLY_ROWS || ONLY_ROWS.has(name)) && (algorithm === 'EdDSA' || ES256_ROWS.has(name)));
@@ -387,6 +390,9 @@ async function main(): Promise<void> {
       `one Map lookup by their raw value, attach the principal (bench/guard-floor.ts; no hashing, expiry, revocation or policy). ` +
       `"guard floor (garbage token)" (and cookie, key) sends that route the refused row's garbage, which the floor refuses as the guard ` +
       `does, with a new 401 GatehouseError in a rejected promise, after one Map lookup (no parsing, no failure budget). ` +
+      `"${FLOOR_COLD}" sends that route the cold row's load (fresh tokens, minted the same way), where the floor checks each token's ` +
+      `signature with one crypto.verify on the ring's key and attaches one shared principal (no header, claims or revocation read, ` +
+      `no principal built); "${FLOOR_COLD_CONTROL}" is the cached token under that load, to that route. ` +
       `Their guard column is how low any guard's time in this server can go on this machine and adapter. ` +
       `CPU is the server process's user + system time (all threads) divided by completed requests. ` +
       `"guard µs/call in the server" times GatehouseGuard.canActivate inside the server on the requests of the round, ` +

@@ -3,6 +3,10 @@ import { formatNumber, formatSigned, markdownTable } from './bench-table.js';
 
 /** The cold row's control: the cached token under the cold row's load pattern. */
 export const COLD_CONTROL = 'jwt (cold-shaped load)';
+/** The cold row's tokens sent to the guard floor, which checks each one's signature in the guard's place and nothing else. */
+export const FLOOR_COLD = 'guard floor (first-seen token)';
+/** Its control: the cached token under the same load, to the guard floor. */
+export const FLOOR_COLD_CONTROL = 'guard floor (cold-shaped load)';
 
 /** One server's first-seen-token figures, all from the same run. */
 export interface ColdPathRow {

@@ -1,7 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { GatehouseError, type Principal } from '@gatehouse/core';
+import { GatehouseError, ManualClock, MemoryRevocationStore, type Principal } from '@gatehouse/core';
+import { AccessTokenIssuer, KeyRing, resolveTokensOptions, type SigningAlgorithm } from '@gatehouse/tokens';
 import { setRequestPrincipal } from '../libs/core/src/principal-slot.js';
-import { guardFloor } from './guard-floor.js';
+import { guardFloor, ringSignatureCheck } from './guard-floor.js';
 
 class FakeRequest {
   constructor(readonly headers: Record<string, string>) {}
@@ -53,5 +54,56 @@ describe('guardFloor', () => {
     void floor(contextOf(new FakeRequest({})));
     void floor(contextOf(new FakeRequest({})));
     expect(calls).toBe(2);
+  });
+
+  it('checks the signature of a bearer token it has not seen, once the real guard has accepted one', () => {
+    const tokens = new Map([
+      ['first', true],
+      ['second', true],
+      ['forged', false],
+    ]);
+    let calls = 0;
+    const floor = guardFloor(
+      (context) => {
+        calls += 1;
+        setRequestPrincipal(context.getArgByIndex(0), principal);
+        return true;
+      },
+      (token) => tokens.get(token) ?? false,
+    );
+    const request = (token: string) => new FakeRequest({ authorization: `Bearer ${token}` });
+    // The second token before the real guard has accepted any: the real guard decides.
+    void floor(contextOf(request('second')));
+    expect(calls).toBe(1);
+    void floor(contextOf(request('first')));
+    expect(calls).toBe(1);
+    // A bad signature goes to the real guard.
+    void floor(contextOf(request('forged')));
+    expect(calls).toBe(2);
+    // Not a bearer token: the real guard decides, whatever the signature check would say.
+    void floor(contextOf(new FakeRequest({ 'x-api-key': 'first' })));
+    expect(calls).toBe(3);
+    const seen = request('first');
+    expect(floor(contextOf(seen))).toBe(true);
+    expect((seen as { principal?: Principal }).principal).toBe(principal);
+    expect(calls).toBe(3);
+  });
+});
+
+describe('ringSignatureCheck', () => {
+  it.each<SigningAlgorithm>(['EdDSA', 'ES256'])('accepts the ring\'s %s tokens and refuses a changed signature or payload', async (algorithm) => {
+    const options = resolveTokensOptions({ issuer: 'http://127.0.0.1', audience: 'bench', algorithm });
+    const clock = new ManualClock(Date.now());
+    const ring = await KeyRing.create(options, clock);
+    const { accessToken } = await new AccessTokenIssuer(options, ring, clock, new MemoryRevocationStore()).issue({ subject: 'user-1', scopes: ['a'] });
+    const check = ringSignatureCheck(ring);
+    expect(check(accessToken)).toBe(true);
+    const [header, payload, signature] = accessToken.split('.');
+    expect(check(`${header}.${payload}.${signature![0] === 'A' ? 'B' : 'A'}${signature!.slice(1)}`)).toBe(false);
+    const other = Buffer.from(payload!, 'base64url').toString().replace('user-1', 'user-2');
+    expect(check(`${header}.${Buffer.from(other).toString('base64url')}.${signature}`)).toBe(false);
+    expect(check('garbage')).toBe(false);
+    const stranger = await KeyRing.create(options, clock);
+    expect(ringSignatureCheck(stranger)(accessToken)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
+import crypto, { KeyObject, type webcrypto } from 'node:crypto';
 import { Controller, Get, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ApiKeyAuth, CurrentPrincipal, GatehouseError, type AnyErrorCode, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { setRequestPrincipal } from '../libs/core/src/principal-slot.js';
 import { rejectSoon } from '../libs/core/src/reject-soon.js';
+import type { KeyRing } from '@gatehouse/tokens';
 
 /** Where the floor route is mounted: `GET /me` under another path, guarded by the floor. */
 export const GUARD_FLOOR_PATH = '/bench/guard-floor';
@@ -29,11 +31,21 @@ export class GuardFloorController {
  * It hashes nothing and checks no expiry, revocation, scope, route policy or failure budget: a
  * floor for a cached check or a refusal, not a check. A credential it has not seen goes to the
  * real guard, and what that guard decided is remembered.
+ *
+ * With `checkSignature`, a bearer token it has not seen costs the least any check of a first-seen
+ * token costs: its signature checked once (`ringSignatureCheck`), then, if it holds, the principal
+ * the real guard attached for the first bearer token it accepted, attached and remembered as the
+ * verified-token cache would (no claims parsed, no principal built). A token whose signature fails,
+ * and any token before the real guard has accepted one, goes to the real guard.
  */
-export function guardFloor(canActivate: (context: ExecutionContext) => ReturnType<CanActivate['canActivate']>): (context: ExecutionContext) => ReturnType<CanActivate['canActivate']> {
+export function guardFloor(
+  canActivate: (context: ExecutionContext) => ReturnType<CanActivate['canActivate']>,
+  checkSignature?: (token: string) => boolean,
+): (context: ExecutionContext) => ReturnType<CanActivate['canActivate']> {
   // Indexed by the value's last characters, then compared whole, as the verified-token cache does:
   // a fresh header string is hashed for a Map lookup, and a long one (a bearer JWT) costs more.
   const known = new Map<string, Decision>();
+  let bearerPrincipal: Principal | undefined;
   return (context) => {
     const request = context.getArgByIndex<GatehouseRequest>(0);
     const headers = request.headers;
@@ -45,9 +57,18 @@ export function guardFloor(canActivate: (context: ExecutionContext) => ReturnTyp
       setRequestPrincipal(request, decision.principal!);
       return true;
     }
-    const result = canActivate(context);
     const remember = (decided: Omit<Decision, 'credential'>) => known.set(credential.slice(-INDEX_LENGTH), { credential, ...decided });
-    if (result === true && request.principal) remember({ principal: request.principal });
+    const bearer = credential.startsWith(BEARER) && credential === headers.authorization;
+    if (bearer && bearerPrincipal !== undefined && checkSignature?.(credential.slice(BEARER.length))) {
+      remember({ principal: bearerPrincipal });
+      setRequestPrincipal(request, bearerPrincipal);
+      return true;
+    }
+    const result = canActivate(context);
+    if (result === true && request.principal) {
+      remember({ principal: request.principal });
+      if (bearer) bearerPrincipal ??= request.principal;
+    }
     else if (result instanceof Promise) {
       result.catch((error: unknown) => {
         if (error instanceof GatehouseError && error.status === 401) remember({ refusal: { code: error.code, mechanism: error.details.mechanism } });
@@ -66,3 +87,24 @@ interface Decision {
 
 /** Characters of a credential header that index the floor's map. */
 const INDEX_LENGTH = 24;
+const BEARER = 'Bearer ';
+
+/**
+ * One `crypto.verify` of a compact JWS's signature over its signing input with the ring's active
+ * key, as `AccessTokenVerifier` checks a first-seen token of its ring (`EdDSA`, or `ES256` with an
+ * r‖s signature), and nothing else: no header, claims or key id read.
+ */
+export function ringSignatureCheck(ring: KeyRing): (token: string) => boolean {
+  const { alg, publicKey } = ring.active();
+  const key = KeyObject.from(publicKey as unknown as webcrypto.CryptoKey);
+  return (token) => {
+    const dot = token.lastIndexOf('.');
+    const input = Buffer.from(token.slice(0, dot), 'latin1');
+    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+    try {
+      return alg === 'EdDSA' ? crypto.verify(null, input, key, signature) : crypto.verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    } catch {
+      return false;
+    }
+  };
+}

@@ -2,7 +2,8 @@ import type { CanActivate, ExecutionContext, INestApplication, Type } from '@nes
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GatehouseGuard } from '@gatehouse/core';
-import { guardFloor } from './guard-floor.js';
+import { KeyRing } from '@gatehouse/tokens';
+import { guardFloor, ringSignatureCheck } from './guard-floor.js';
 import { meterGuardSteps, type GuardStepReading } from './guard-steps.js';
 
 /** The guard's time so far inside the server: synchronous `canActivate` runs, and how many were not. */
@@ -49,7 +50,7 @@ export function meterGuard(app: INestApplication, floorController?: Type, { step
   }
   const canActivate = guard.canActivate.bind(guard);
   // The floor route's requests are answered by the floor, timed the same way (guard-floor.ts).
-  const floor = floorController ? guardFloor(canActivate) : undefined;
+  const floor = floorController ? guardFloor(canActivate, signatureCheckOf(app)) : undefined;
   const cost = timerCost();
   let micros = 0;
   let calls = 0;
@@ -92,6 +93,17 @@ export function meterGuard(app: INestApplication, floorController?: Type, { step
     // The loop calls what the meter calls for that context: the floor on the floor's route.
     loop: (count) => (captured ? loopGuard(captured.getClass() === floorController && floor ? floor : canActivate, captured, count) : Promise.resolve(undefined)),
   };
+}
+
+/** The floor's check of a first-seen token's signature, when the app signs access tokens (TokensModule). */
+function signatureCheckOf(app: INestApplication): ((token: string) => boolean) | undefined {
+  let ring: KeyRing;
+  try {
+    ring = app.get(KeyRing, { strict: false });
+  } catch {
+    return undefined;
+  }
+  return ringSignatureCheck(ring);
 }
 
 /** The in-server meter, and the guard timed in a loop on one request's context. */
