@@ -27,9 +27,9 @@ const PARAMETERS: Readonly<Record<string, string>> = Object.fromEntries(
  * as plain SQL: every client rotates once per access-token lifetime, and building each query
  * through TypeORM's query builders took about as much server CPU as the round trips to the
  * database (profiled in docs/decisions.md). Every value is bound, never written into the text, so
- * each statement's text is the same on every rotation and SQLite's statement cache prepares it
- * once. Rows are hydrated through the driver, as TypeORM's own queries are (column transformers
- * included).
+ * each statement's text is the same on every rotation, and the statement cache of TypeORM's
+ * better-sqlite3 driver prepares it once. Rows are hydrated through the driver, as TypeORM's own
+ * queries are (column transformers included).
  *
  * - `findToken`: the token and its family in one joined `SELECT`.
  * - `spend` on PostgreSQL: one statement whose data-modifying CTEs spend the token, touch the
