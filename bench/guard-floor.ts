@@ -1,8 +1,8 @@
-import crypto, { KeyObject, type webcrypto } from 'node:crypto';
 import { Controller, Get, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ApiKeyAuth, CurrentPrincipal, GatehouseError, type AnyErrorCode, type GatehouseRequest, type Principal } from '@gatehouse/core';
 import { setRequestPrincipal } from '../libs/core/src/principal-slot.js';
 import { rejectSoon } from '../libs/core/src/reject-soon.js';
+import { verifyJwsSignature } from '../libs/tokens/src/jws-signature.js';
 import type { KeyRing } from '@gatehouse/tokens';
 
 /** Where the floor route is mounted: `GET /me` under another path, guarded by the floor. */
@@ -91,20 +91,10 @@ const BEARER = 'Bearer ';
 
 /**
  * One `crypto.verify` of a compact JWS's signature over its signing input with the ring's active
- * key, as `AccessTokenVerifier` checks a first-seen token of its ring (`EdDSA`, or `ES256` with an
- * r‖s signature), and nothing else: no header, claims or key id read.
+ * key, through the same `verifyJwsSignature` that `AccessTokenVerifier` calls for a first-seen
+ * token of its ring, and nothing else: no header, claims or key id read.
  */
 export function ringSignatureCheck(ring: KeyRing): (token: string) => boolean {
   const { alg, publicKey } = ring.active();
-  const key = KeyObject.from(publicKey as unknown as webcrypto.CryptoKey);
-  return (token) => {
-    const dot = token.lastIndexOf('.');
-    const input = Buffer.from(token.slice(0, dot), 'latin1');
-    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-    try {
-      return alg === 'EdDSA' ? crypto.verify(null, input, key, signature) : crypto.verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature);
-    } catch {
-      return false;
-    }
-  };
+  return (token) => verifyJwsSignature(alg, publicKey, token, token.lastIndexOf('.'));
 }
